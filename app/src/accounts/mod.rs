@@ -1,0 +1,8 @@
+//! Accounts: users, their roles and passwords, and the session store they log in with.
+
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod session_store;

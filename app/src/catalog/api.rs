@@ -1,0 +1,138 @@
+//! Catalog data as the pages see it, and the server functions that fetch it.
+
+use crate::money::Money;
+use crate::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Products on one page of a category listing.
+pub const PAGE_SIZE: i64 = 24;
+/// Featured products on the home page.
+pub const FEATURED_COUNT: i64 = 8;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryLink {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub url: String,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A product in a grid: enough to show and link it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductCard {
+    pub slug: String,
+    pub name: String,
+    /// The lowest price among the product's variants.
+    pub price_from: Money,
+    pub variant_count: u32,
+    pub in_stock: bool,
+    pub image: Option<Image>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub categories: Vec<CategoryLink>,
+    pub featured: Vec<ProductCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryListing {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// From the top of the tree down to this category's parent.
+    pub ancestors: Vec<CategoryLink>,
+    pub subcategories: Vec<CategoryLink>,
+    /// Products in this category and every category below it, by name.
+    pub products: Vec<ProductCard>,
+    pub page: u32,
+    pub page_count: u32,
+    pub product_count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    pub sku: String,
+    pub title: String,
+    pub price: Money,
+    pub stock: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// From the top of the tree down to the product's own category.
+    pub categories: Vec<CategoryLink>,
+    /// Never empty: a product without variants is not shown.
+    pub variants: Vec<Variant>,
+    pub images: Vec<Image>,
+}
+
+/// How much of a variant is left, in the words the shopper sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockStatus {
+    InStock,
+    Low(i64),
+    OutOfStock,
+}
+
+impl StockStatus {
+    /// Five or fewer left is worth telling the shopper.
+    pub fn of(stock: i64) -> StockStatus {
+        match stock {
+            s if s <= 0 => StockStatus::OutOfStock,
+            s if s <= 5 => StockStatus::Low(s),
+            _ => StockStatus::InStock,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            StockStatus::InStock => "In stock".to_owned(),
+            StockStatus::Low(n) => format!("Only {n} left"),
+            StockStatus::OutOfStock => "Out of stock".to_owned(),
+        }
+    }
+}
+
+#[server(prefix = "/rpc")]
+pub async fn get_home() -> Result<HomeData, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    Ok(super::server::home(&state.db).await?)
+}
+
+/// `None` when no category has this slug or the page is past the last one.
+#[server(prefix = "/rpc")]
+pub async fn get_category(slug: String, page: u32) -> Result<Option<CategoryListing>, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    Ok(super::server::category_listing(&state.db, &slug, page).await?)
+}
+
+/// `None` when no published product has this slug.
+#[server(prefix = "/rpc")]
+pub async fn get_product(slug: String) -> Result<Option<ProductDetail>, AppError> {
+    let state = crate::state::AppState::from_context()?;
+    Ok(super::server::product_detail(&state.db, &slug).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StockStatus;
+
+    #[test]
+    fn stock_status_warns_when_five_or_fewer_are_left() {
+        assert_eq!(StockStatus::of(0), StockStatus::OutOfStock);
+        assert_eq!(StockStatus::of(-1), StockStatus::OutOfStock);
+        assert_eq!(StockStatus::of(5).label(), "Only 5 left");
+        assert_eq!(StockStatus::of(6), StockStatus::InStock);
+    }
+}

@@ -1,0 +1,108 @@
+//! Writing the catalog. Every helper takes the caller's transaction, so a product is
+//! stored whole (with its variants and pictures) or not at all.
+
+use crate::db::now_millis;
+use crate::money::Money;
+use sqlx::{Any, Row, Transaction};
+
+pub struct NewCategory<'a> {
+    pub parent_id: Option<i64>,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub position: i64,
+}
+
+pub struct NewProduct<'a> {
+    pub category_id: i64,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub featured: bool,
+    pub variants: &'a [NewVariant],
+    pub images: &'a [NewImage],
+}
+
+pub struct NewVariant {
+    pub sku: String,
+    pub title: String,
+    pub price: Money,
+    pub stock: i64,
+}
+
+pub struct NewImage {
+    pub storage_key: String,
+    pub alt: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+pub async fn insert_category(
+    tx: &mut Transaction<'_, Any>,
+    category: &NewCategory<'_>,
+) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO categories (parent_id, slug, name, description, position, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(category.parent_id)
+    .bind(category.slug)
+    .bind(category.name)
+    .bind(category.description)
+    .bind(category.position)
+    .bind(now_millis())
+    .fetch_one(&mut **tx)
+    .await?;
+    row.try_get(0)
+}
+
+pub async fn insert_product(
+    tx: &mut Transaction<'_, Any>,
+    product: &NewProduct<'_>,
+) -> Result<i64, sqlx::Error> {
+    let now = now_millis();
+    let product_id: i64 = sqlx::query(
+        "INSERT INTO products (category_id, slug, name, description, featured, published,
+                               created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6) RETURNING id",
+    )
+    .bind(product.category_id)
+    .bind(product.slug)
+    .bind(product.name)
+    .bind(product.description)
+    .bind(product.featured)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    for (position, variant) in product.variants.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO variants (product_id, sku, title, price_amount, currency, stock, position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(product_id)
+        .bind(&variant.sku)
+        .bind(&variant.title)
+        .bind(variant.price.amount)
+        .bind(variant.price.currency.code())
+        .bind(variant.stock)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for (position, image) in product.images.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO product_images (product_id, storage_key, alt, width, height, position)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(product_id)
+        .bind(&image.storage_key)
+        .bind(&image.alt)
+        .bind(image.width)
+        .bind(image.height)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(product_id)
+}

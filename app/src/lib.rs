@@ -1,0 +1,64 @@
+//! Bazaar's shared application: routes, pages and server functions, rendered on the
+//! server (`ssr`) and hydrated in the browser (`hydrate`).
+
+pub mod accounts;
+pub mod catalog;
+pub mod error;
+pub mod layout;
+pub mod money;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use error::AppError;
+
+use catalog::pages::{CategoryPage, HomePage, ProductPage};
+use layout::{NotFound, SiteFooter, SiteHeader};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/bazaar.css"/>
+        <Link rel="icon" href="/favicon.ico"/>
+        <Meta name="description" content="Bazaar: an open-source shop."/>
+        <Title formatter=|title: String| if title.is_empty() { "Bazaar".to_owned() } else { format!("{title} · Bazaar") }/>
+        <Router>
+            <SiteHeader/>
+            <main id="main">
+                // Async: the whole page, status code included, is decided before it is sent.
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/categories/:slug") view=CategoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}

@@ -1,0 +1,192 @@
+//! The command line: what each `bazaar` subcommand does, and how it reports.
+
+use crate::config::Config;
+use crate::{leptos_options, open_database, serve, shutdown_signal, StartError};
+use app::accounts::password::Password;
+use app::accounts::server::{create_user, CreateUser, Role};
+use app::catalog::seed::{seed, SeedOptions, SeedOutcome};
+use app::state::AppState;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "bazaar", version, about = "Bazaar: an open-source online shop")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the shop (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill an empty catalog with a deterministic demo catalog.
+    Seed {
+        /// How many products to generate.
+        #[arg(long, default_value_t = 200)]
+        products: u64,
+        /// The same seed always gives the same catalog.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Succeed quietly when the catalog already has products.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Create a staff account. The password is read from a prompt, or from standard input.
+    CreateAdmin {
+        /// The staff member's email address.
+        email: String,
+    },
+}
+
+pub async fn run(cli: Cli, config: Config) -> ExitCode {
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => run_serve(config).await,
+        Command::Migrate => open_database(&config).await.map(|db| {
+            println!("Migrations applied to the {} database.", db.engine().name());
+            ExitCode::SUCCESS
+        }),
+        Command::Seed {
+            products,
+            seed,
+            if_empty,
+        } => run_seed(config, products, seed, if_empty).await,
+        Command::CreateAdmin { email } => run_create_admin(config, &email).await,
+    };
+    result.unwrap_or_else(|err| {
+        tracing::error!(error = %err, "bazaar stopped");
+        eprintln!("bazaar: {err}");
+        ExitCode::FAILURE
+    })
+}
+
+async fn run_serve(config: Config) -> Result<ExitCode, StartError> {
+    let db = open_database(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: config.site_addr,
+            source,
+        })?;
+    let state = AppState {
+        leptos_options: leptos_options(&config),
+        db,
+    };
+    tracing::info!(engine = state.db.engine().name(), "database ready");
+    println!("Bazaar is serving at http://{}", config.site_addr);
+    serve(listener, state, shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_seed(
+    config: Config,
+    products: u64,
+    seed_value: u64,
+    if_empty: bool,
+) -> Result<ExitCode, StartError> {
+    let db = open_database(&config).await?;
+    let bar = ProgressBar::new(products).with_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} products ({eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message("Seeding");
+    let started = std::time::Instant::now();
+    let options = SeedOptions {
+        products,
+        seed: seed_value,
+        currency: config.currency,
+    };
+    let outcome = seed(&db, &options, |done| bar.set_position(done)).await;
+    bar.finish_and_clear();
+    db.close().await;
+    match outcome {
+        Ok(SeedOutcome::Seeded {
+            categories,
+            products,
+        }) => {
+            println!(
+                "Seeded {categories} categories and {products} products in {:.1} s.",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(SeedOutcome::CatalogNotEmpty { products }) if if_empty => {
+            println!("The catalog already has {products} products; nothing seeded.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(SeedOutcome::CatalogNotEmpty { products }) => {
+            eprintln!(
+                "bazaar: the catalog already has {products} products; seed only fills an empty catalog."
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "seeding failed");
+            eprintln!("bazaar: seeding failed: {err}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// The password from a hidden prompt on a terminal, else the first line of standard input.
+fn read_password() -> std::io::Result<Password> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Password again: ")?;
+        if first != again {
+            return Err(std::io::Error::other("the two passwords differ"));
+        }
+        Ok(Password::new(first))
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(Password::new(
+            line.trim_end_matches(['\r', '\n']).to_owned(),
+        ))
+    }
+}
+
+async fn run_create_admin(config: Config, email: &str) -> Result<ExitCode, StartError> {
+    let password = match read_password() {
+        Ok(password) => password,
+        Err(err) => {
+            eprintln!("bazaar: cannot read the password: {err}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let db = open_database(&config).await?;
+    let outcome = create_user(&db, email, password, Role::Staff).await;
+    db.close().await;
+    let (message, code) = match outcome {
+        Ok(CreateUser::Created { .. }) => {
+            (format!("Staff account {email} created."), ExitCode::SUCCESS)
+        }
+        Ok(CreateUser::EmailTaken) => (
+            format!("bazaar: an account for {email} already exists."),
+            ExitCode::FAILURE,
+        ),
+        Ok(CreateUser::InvalidEmail) => (
+            format!("bazaar: {email:?} is not an email address."),
+            ExitCode::FAILURE,
+        ),
+        Ok(CreateUser::WeakPassword(weak)) => (format!("bazaar: {weak}."), ExitCode::FAILURE),
+        Err(err) => {
+            tracing::error!(error = %err, "create-admin failed");
+            (
+                "bazaar: the account could not be stored; see the log.".to_owned(),
+                ExitCode::FAILURE,
+            )
+        }
+    };
+    if code == ExitCode::SUCCESS {
+        println!("{message}");
+    } else {
+        eprintln!("{message}");
+    }
+    Ok(code)
+}

@@ -1,0 +1,113 @@
+//! The HTTP side: the axum router with the Leptos pages, operations endpoints, static
+//! files and the middleware every response passes through.
+
+use app::catalog::demo_picture;
+use app::state::AppState;
+use app::{shell, App};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let pkg_dir = std::path::Path::new(state.leptos_options.site_root.as_ref())
+        .join(state.leptos_options.site_pkg_dir.as_ref());
+    // The wasm and JS keep their names across releases, so browsers revalidate them
+    // (a cheap 304) instead of risking a stale bundle against a new server.
+    let pkg = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .service(ServeDir::new(pkg_dir));
+    let sessions = SessionManagerLayer::new(app::accounts::session_store::DbSessionStore::new(
+        state.db.clone(),
+    ))
+    .with_http_only(true)
+    .with_same_site(tower_sessions::cookie::SameSite::Lax)
+    .with_secure(false)
+    .with_expiry(Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::days(14),
+    ));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/media/demo/{file}", get(demo_media))
+        .nest_service("/pkg", pkg)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                    let request_id = request
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
+                }))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(CompressionLayer::new()),
+        )
+        .with_state(state)
+}
+
+/// 200 while the process runs.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let ready = tokio::time::timeout(Duration::from_secs(2), state.db.is_ready())
+        .await
+        .unwrap_or(false);
+    if ready {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+/// Demo catalog pictures: drawn from their name, so they never change and cache forever.
+async fn demo_media(Path(file): Path<String>) -> Response {
+    match demo_picture::render(&file) {
+        Some(svg) => (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            svg,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "no such picture").into_response(),
+    }
+}

@@ -1,0 +1,100 @@
+//! The `bazaar` server: wiring only. Configuration, logging, the database pool, the
+//! HTTP router and the command line live here; the shop itself lives in `app`.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod telemetry;
+
+use app::db::{connect, ConnectError, Db};
+use app::state::AppState;
+use config::Config;
+use leptos::config::LeptosOptions;
+use std::future::Future;
+use tokio::net::TcpListener;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Opens the database and brings its schema up to date.
+pub async fn open_database(config: &Config) -> Result<Db, StartError> {
+    let db = connect(&config.database_url, config.db_max_connections).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("bazaar")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .reload_port(config.reload_port)
+        .build()
+}
+
+/// Serves the shop on `listener` until `shutdown` resolves, then finishes the requests
+/// in flight and closes the pool.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let db = state.db.clone();
+    let sweeper = tokio::spawn(sweep_expired_sessions(db.clone()));
+    let result = axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(StartError::Serve);
+    sweeper.abort();
+    db.close().await;
+    result
+}
+
+/// Deletes expired sessions once an hour, so the table does not grow without bound.
+async fn sweep_expired_sessions(db: Db) {
+    use tower_sessions::ExpiredDeletion;
+    let store = app::accounts::session_store::DbSessionStore::new(db);
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        if let Err(err) = store.delete_expired().await {
+            tracing::warn!(error = %err, "expired session sweep failed; will retry");
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
