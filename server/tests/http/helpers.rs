@@ -1,0 +1,103 @@
+use app::catalog::seed::{seed, SeedOptions};
+use app::db::testing::TestDb;
+use app::db::Db;
+use app::money::Currency;
+use app::state::AppState;
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    stop: Option<oneshot::Sender<()>>,
+    // Dropped last: removes the database once the server has gone.
+    _test_db: TestDb,
+}
+
+impl TestApp {
+    /// A running server whose catalog is the demo seed with `products` products.
+    pub async fn seeded(products: u64) -> TestApp {
+        let test_db = TestDb::new().await;
+        let options = SeedOptions {
+            products,
+            seed: 1,
+            currency: Currency::GBP,
+        };
+        seed(&test_db.db, &options, |_| {}).await.expect("seed");
+        let site_root = std::env::temp_dir().join("bazaar-test-site");
+        let leptos_options = LeptosOptions::builder()
+            .output_name("bazaar")
+            .site_root(site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .build();
+        let state = AppState {
+            leptos_options,
+            db: test_db.db.clone(),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            base,
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db: test_db.db.clone(),
+            stop: Some(stop),
+            _test_db: test_db,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
+    /// Status and body of a page.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The text of the first element carrying `data-testid="<id>"`, tags stripped.
+pub fn test_id_text(html: &str, id: &str) -> Option<String> {
+    let marker = format!("data-testid=\"{id}\"");
+    let start = html.find(&marker)?;
+    let open_end = start + html[start..].find('>')? + 1;
+    let close = open_end + html[open_end..].find("</")?;
+    Some(strip_tags(&html[open_end..close]).trim().to_owned())
+}
+
+fn strip_tags(fragment: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,57 @@
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn health_and_readiness_answer_200() {
+    let app = TestApp::seeded(1).await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready");
+}
+
+#[tokio::test]
+async fn readiness_answers_503_when_the_database_is_gone() {
+    let app = TestApp::seeded(1).await;
+    app.db.close().await;
+    assert_eq!(app.get("/readyz").await.status(), 503);
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::seeded(1).await;
+    for path in ["/", "/healthz", "/no/such/page"] {
+        let response = app.get(path).await;
+        let id = response.headers().get("x-request-id").expect(path);
+        assert!(!id.is_empty());
+    }
+    let a = app.get("/healthz").await.headers()["x-request-id"].clone();
+    let b = app.get("/healthz").await.headers()["x-request-id"].clone();
+    assert_ne!(a, b);
+}
+
+#[tokio::test]
+async fn pages_are_compressed_for_clients_that_accept_it() {
+    let app = TestApp::seeded(20).await;
+    let response = app
+        .client
+        .get(format!("{}/", app.base))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let encoding = response.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_owned());
+    assert!(matches!(encoding.as_deref(), Some("br") | Some("gzip")), "{encoding:?}");
+}
+
+#[tokio::test]
+async fn demo_pictures_are_svg_cached_for_a_year() {
+    let app = TestApp::seeded(1).await;
+    let response = app.get("/media/demo/120-3.svg").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+    assert!(response.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(response.text().await.unwrap().starts_with("<svg"));
+    assert_eq!(app.get("/media/demo/999-1.svg").await.status(), 404);
+}
