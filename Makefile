@@ -1,0 +1,90 @@
+# Bazaar: `make run` serves the shop with a demo catalog, `make test` runs every check.
+# Both install what they need first, and skip what is already there.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.10
+BINARYEN_VERSION     := 132.0.0
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
+
+TOOLS_DIR := $(CURDIR)/.tools
+export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# One build directory outside the clone, so a fresh clone (CI's included) reuses
+# what earlier builds on this machine compiled; cargo still rebuilds what changed.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/bazaar/target
+BAZAAR := $(CARGO_TARGET_DIR)/release/bazaar
+export BAZAAR_BIN := $(BAZAAR)
+export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help run dev test build tools wasm-target cargo-leptos wasm-bindgen wasm-opt npm-packages chromium bench-seed clean
+
+help:
+	@echo "make run    set up and serve the shop with a demo catalog at http://127.0.0.1:3000"
+	@echo "make test   set up and run every check and test suite"
+	@echo "make dev    cargo leptos watch (rebuilds and reloads on change)"
+
+tools: wasm-target cargo-leptos wasm-bindgen wasm-opt npm-packages
+
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+
+cargo-leptos:
+	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
+	  echo "Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (about 12-18 minutes, once)"; \
+	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads; \
+	fi
+
+# No --locked: one of its pinned dependencies is missing from the registry mirror.
+wasm-bindgen:
+	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "wasm-bindgen not found in Cargo.lock"; exit 1; }
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 3-5 minutes, once)"; \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; \
+	fi
+
+# npm's binaryen: Debian's wasm-opt (108) produces wasm that fails to hydrate.
+wasm-opt:
+	@if ! "$(TOOLS_DIR)/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $(firstword $(subst ., ,$(BINARYEN_VERSION)))"; then \
+	  mkdir -p "$(TOOLS_DIR)"; \
+	  npm install --no-save --no-package-lock --prefix "$(TOOLS_DIR)" binaryen@$(BINARYEN_VERSION); \
+	fi
+
+npm-packages:
+	@if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then \
+	  (cd end2end && npm ci --no-audit --no-fund); \
+	fi
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium"; \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
+build: tools
+	cargo leptos build --release
+
+run: build
+	@mkdir -p data
+	$(BAZAAR) migrate
+	$(BAZAAR) seed --products 200 --if-empty
+	$(BAZAAR) serve
+
+dev: tools
+	cargo leptos watch
+
+test: tools chromium
+	bash .ci/test-all
+
+# Seeds 100,000 products into a throwaway database and reports the time it took.
+bench-seed: build
+	@dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
+	DATABASE_URL="sqlite://$$dir/bazaar.db" $(BAZAAR) seed --products 100000
+
+clean:
+	cargo clean
+	rm -rf target/site "$(TOOLS_DIR)" end2end/node_modules
