@@ -3,7 +3,7 @@
 # Playwright's webServer runs this and stops it after the tests.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bin="${BAZAAR_BIN:-$here/../target/release/bazaar}"
+bin="${BAZAAR_BIN:-${CARGO_TARGET_DIR:-$here/../target}/release/bazaar}"
 data="$(mktemp -d "${TMPDIR:-/tmp}/bazaar-e2e.XXXXXX")"
 trap 'rm -rf "$data"' EXIT
 export BAZAAR_DATA_DIR="$data"

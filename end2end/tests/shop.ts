@@ -2,7 +2,7 @@
 // error, uncaught exception or HTTP status >= 400 it did not expect, and that insists
 // every page it showed was checked with axe-core.
 import AxeBuilder from "@axe-core/playwright";
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Browser, type Page } from "@playwright/test";
 
 type Shop = {
   /** Statuses >= 400 this test expects, by URL path (e.g. a 404 page). */
@@ -12,7 +12,7 @@ type Shop = {
 };
 
 export const test = base.extend<{ shop: Shop }>({
-  shop: async ({ page }, use) => {
+  shop: async ({ page, browser, javaScriptEnabled }, use) => {
     const problems: string[] = [];
     const allowed = new Map<string, number>();
     const visited = new Set<string>();
@@ -48,7 +48,9 @@ export const test = base.extend<{ shop: Shop }>({
     await use({
       allowStatus: (path, status) => allowed.set(path, status),
       checkAccessibility: async () => {
-        const results = await new AxeBuilder({ page }).analyze();
+        const results = javaScriptEnabled
+          ? await new AxeBuilder({ page }).analyze()
+          : await analyzeWithoutHydration(browser, page.url());
         const summary = results.violations.map(
           (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
         );
@@ -62,6 +64,23 @@ export const test = base.extend<{ shop: Shop }>({
     expect(unchecked, "pages shown without an axe-core check").toEqual([]);
   },
 });
+
+/**
+ * axe-core needs JavaScript, so a page seen with JavaScript off is checked by loading
+ * the same URL in a JavaScript-enabled page whose app bundle is blocked: the DOM is
+ * exactly the server-rendered one that the shopper without JavaScript sees.
+ */
+async function analyzeWithoutHydration(browser: Browser, url: string) {
+  const context = await browser.newContext({ javaScriptEnabled: true });
+  try {
+    const page = await context.newPage();
+    await page.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    await page.goto(url);
+    return await new AxeBuilder({ page }).analyze();
+  } finally {
+    await context.close();
+  }
+}
 
 export { expect };
 export type { Page };

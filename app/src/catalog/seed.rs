@@ -311,7 +311,12 @@ fn demo_product(
     let hue = rng.below(360) as u16;
     let pattern = rng.below(demo_picture::PATTERNS as u64) as u8;
     let description = format!(
-        "A {} {} in {}, made to last and chosen for everyday use. {} Part of our {} range.",
+        "{} {} {} in {}, made to last and chosen for everyday use. {} Part of our {} range.",
+        if adjective.starts_with(['A', 'E', 'I', 'O', 'U']) {
+            "An"
+        } else {
+            "A"
+        },
         adjective.to_lowercase(),
         noun.to_lowercase(),
         material.to_lowercase(),

@@ -41,8 +41,14 @@ async fn pages_are_compressed_for_clients_that_accept_it() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let encoding = response.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_owned());
-    assert!(matches!(encoding.as_deref(), Some("br") | Some("gzip")), "{encoding:?}");
+    let encoding = response
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert!(
+        matches!(encoding.as_deref(), Some("br") | Some("gzip")),
+        "{encoding:?}"
+    );
 }
 
 #[tokio::test]
@@ -51,7 +57,10 @@ async fn demo_pictures_are_svg_cached_for_a_year() {
     let response = app.get("/media/demo/120-3.svg").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "image/svg+xml");
-    assert!(response.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(response.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
     assert!(response.text().await.unwrap().starts_with("<svg"));
     assert_eq!(app.get("/media/demo/999-1.svg").await.status(), 404);
 }

@@ -26,7 +26,10 @@ async fn a_category_page_shows_24_products_and_links_to_the_next_page() {
     assert_eq!(status, 200);
     assert!(html.contains("<h1>Clothing</h1>"));
     assert_eq!(html.matches("class=\"product-card\"").count(), 24);
-    let listing = category_listing(&app.db, "clothing", 2).await.unwrap().unwrap();
+    let listing = category_listing(&app.db, "clothing", 2)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(html.contains(&format!("Page 1 of {}", listing.page_count)));
     assert!(html.contains("href=\"/categories/clothing?page=2\""));
 
@@ -62,7 +65,9 @@ async fn choosing_a_variant_without_javascript_shows_its_price() {
     let slug = home(&app.db).await.unwrap().featured[0].slug.clone();
     let product = product_detail(&app.db, &slug).await.unwrap().unwrap();
     let third = &product.variants[2];
-    let (status, html) = app.page(&format!("/products/{slug}?variant={}", third.sku)).await;
+    let (status, html) = app
+        .page(&format!("/products/{slug}?variant={}", third.sku))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(test_id_text(&html, "price"), Some(third.price.to_string()));
 }
