@@ -4,8 +4,9 @@
 use app::catalog::demo_picture;
 use app::state::AppState;
 use app::{shell, App};
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -61,7 +62,7 @@ pub fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(static_file_or_not_found)
         .layer(sessions)
         .layer(
             ServiceBuilder::new()
@@ -78,6 +79,24 @@ pub fn router(state: AppState) -> Router {
                 .layer(CompressionLayer::new()),
         )
         .with_state(state)
+}
+
+/// Files under the site root (favicon and other `public/` files), cached for a day;
+/// anything else is the app's "Page not found" with status 404.
+async fn static_file_or_not_found(
+    uri: Uri,
+    state: State<AppState>,
+    request: Request<Body>,
+) -> Response {
+    let files = leptos_axum::file_and_error_handler::<AppState, _>(shell);
+    let mut response = files(uri, state, request).await;
+    if response.status().is_success() {
+        response
+            .headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("public, max-age=86400"));
+    }
+    response
 }
 
 /// 200 while the process runs.

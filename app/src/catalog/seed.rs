@@ -281,7 +281,7 @@ fn demo_product(
         format!("{base_slug}-{seen}")
     };
     // Every 25th product is featured, and featured ones always offer a choice.
-    let featured = index % 25 == 0;
+    let featured = index.is_multiple_of(25);
     let variant_count = if featured {
         3
     } else {

@@ -26,7 +26,7 @@ impl TestApp {
             currency: Currency::GBP,
         };
         seed(&test_db.db, &options, |_| {}).await.expect("seed");
-        let site_root = std::env::temp_dir().join("bazaar-test-site");
+        let site_root = test_site_root();
         let leptos_options = LeptosOptions::builder()
             .output_name("bazaar")
             .site_root(site_root.display().to_string())
@@ -69,6 +69,18 @@ impl TestApp {
         let status = response.status().as_u16();
         (status, response.text().await.unwrap())
     }
+}
+
+/// A site root holding the real `public/` files, as the release build lays them out.
+fn test_site_root() -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("bazaar-test-site-{}", std::process::id()));
+    std::fs::create_dir_all(&root).expect("site root");
+    let public = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+    for entry in std::fs::read_dir(public).expect("public/ exists") {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), root.join(entry.file_name())).unwrap();
+    }
+    root
 }
 
 impl Drop for TestApp {

@@ -64,3 +64,22 @@ async fn demo_pictures_are_svg_cached_for_a_year() {
     assert!(response.text().await.unwrap().starts_with("<svg"));
     assert_eq!(app.get("/media/demo/999-1.svg").await.status(), 404);
 }
+
+#[tokio::test]
+async fn public_files_are_served_with_cache_headers() {
+    let app = TestApp::seeded(1).await;
+    let favicon = app.get("/favicon.ico").await;
+    assert_eq!(favicon.status(), 200);
+    assert!(favicon.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("max-age=86400"));
+    assert_eq!(
+        &favicon.bytes().await.unwrap()[..4],
+        &[0, 0, 1, 0],
+        "an ICO file"
+    );
+    let missing = app.get("/no-such-file.png").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.headers().get("cache-control").is_none());
+}
