@@ -9,7 +9,7 @@ trap 'rm -rf "$data"' EXIT
 export BAZAAR_DATA_DIR="$data"
 export DATABASE_URL="sqlite://$data/bazaar.db"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$here/../target/site}"
-"$bin" seed --products 200 --seed 1 >/dev/null
+"$bin" seed --products 1000 --seed 1 >/dev/null
 "$bin" serve &
 server=$!
 trap 'kill -TERM "$server" 2>/dev/null; wait "$server"; rm -rf "$data"' EXIT TERM INT

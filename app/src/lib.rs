@@ -1,11 +1,15 @@
 //! Bazaar's shared application: routes, pages and server functions, rendered on the
 //! server (`ssr`) and hydrated in the browser (`hydrate`).
 
+// Leptos views are deeply nested types; the default limit is too low for the listings.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod catalog;
 pub mod error;
 pub mod layout;
 pub mod money;
+pub mod search;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -20,6 +24,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use search::pages::SearchPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -56,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/categories/:slug") view=CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

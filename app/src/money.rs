@@ -29,6 +29,11 @@ impl Currency {
         }
     }
 
+    /// Minor units in one major unit: 100 pence in a pound.
+    pub fn minor_per_major(&self) -> i64 {
+        10i64.pow(self.exponent())
+    }
+
     fn symbol(&self) -> Option<&'static str> {
         match &self.0 {
             b"GBP" => Some("£"),

@@ -2,6 +2,7 @@
 //! handed to server functions through Leptos context.
 
 use crate::db::Db;
+use crate::search::index::SearchIndex;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
@@ -9,9 +10,20 @@ use leptos::config::LeptosOptions;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    pub search: SearchIndex,
 }
 
 impl AppState {
+    /// The state for serving `db`: builds the search index from the catalog.
+    pub async fn new(leptos_options: LeptosOptions, db: Db) -> Result<AppState, sqlx::Error> {
+        let search = SearchIndex::load(&db).await?;
+        Ok(AppState {
+            leptos_options,
+            db,
+            search,
+        })
+    }
+
     /// The state from the Leptos context of the current request.
     pub fn from_context() -> Result<AppState, crate::AppError> {
         leptos::prelude::use_context::<AppState>().ok_or_else(|| {

@@ -72,11 +72,16 @@ async fn run_serve(config: Config) -> Result<ExitCode, StartError> {
             addr: config.site_addr,
             source,
         })?;
-    let state = AppState {
-        leptos_options: leptos_options(&config),
-        db,
-    };
-    tracing::info!(engine = state.db.engine().name(), "database ready");
+    let started = std::time::Instant::now();
+    let state = AppState::new(leptos_options(&config), db)
+        .await
+        .map_err(StartError::SearchIndex)?;
+    tracing::info!(
+        engine = state.db.engine().name(),
+        products = state.search.len(),
+        index_ms = started.elapsed().as_millis() as u64,
+        "database ready, search index built"
+    );
     println!("Bazaar is serving at http://{}", config.site_addr);
     serve(listener, state, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)

@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .nest("/api/v1", crate::api::router())
         .route("/media/demo/{file}", get(demo_media))
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(

@@ -1,6 +1,7 @@
 //! The `bazaar` server: wiring only. Configuration, logging, the database pool, the
 //! HTTP router and the command line live here; the shop itself lives in `app`.
 
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod http;
@@ -24,6 +25,8 @@ pub enum StartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot build the search index: {0}")]
+    SearchIndex(sqlx::Error),
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -54,11 +57,13 @@ pub async fn serve(
 ) -> Result<(), StartError> {
     let db = state.db.clone();
     let sweeper = tokio::spawn(sweep_expired_sessions(db.clone()));
+    let follower = tokio::spawn(state.search.clone().follow(db.clone()));
     let result = axum::serve(listener, http::router(state))
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(StartError::Serve);
     sweeper.abort();
+    follower.abort();
     db.close().await;
     result
 }

@@ -1,12 +1,12 @@
 //! Catalog data as the pages see it, and the server functions that fetch it.
 
 use crate::money::Money;
+use crate::search::api::{ProductPage, ProductQuery};
 use crate::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-/// Products on one page of a category listing.
-pub const PAGE_SIZE: i64 = 24;
 /// Featured products on the home page.
 pub const FEATURED_COUNT: i64 = 8;
 
@@ -14,6 +14,16 @@ pub const FEATURED_COUNT: i64 = 8;
 pub struct CategoryLink {
     pub slug: String,
     pub name: String,
+}
+
+/// A category in the flat list of the whole tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategorySummary {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// The parent's slug; `None` at the top of the tree.
+    pub parent: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,11 +60,8 @@ pub struct CategoryListing {
     /// From the top of the tree down to this category's parent.
     pub ancestors: Vec<CategoryLink>,
     pub subcategories: Vec<CategoryLink>,
-    /// Products in this category and every category below it, by name.
-    pub products: Vec<ProductCard>,
-    pub page: u32,
-    pub page_count: u32,
-    pub product_count: u64,
+    /// Products in this category and every category below it.
+    pub results: ProductPage,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,10 +118,11 @@ pub async fn get_home() -> Result<HomeData, AppError> {
 }
 
 /// `None` when no category has this slug or the page is past the last one.
-#[server(prefix = "/rpc")]
-pub async fn get_category(slug: String, page: u32) -> Result<Option<CategoryListing>, AppError> {
+/// `query` filters and sorts the category's products; its `category` is `slug`.
+#[server(prefix = "/rpc", input = Json)]
+pub async fn get_category(query: ProductQuery) -> Result<Option<CategoryListing>, AppError> {
     let state = crate::state::AppState::from_context()?;
-    Ok(super::server::category_listing(&state.db, &slug, page).await?)
+    Ok(super::server::category_listing(&state.db, &state.search, &query).await?)
 }
 
 /// `None` when no published product has this slug.

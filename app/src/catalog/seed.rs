@@ -3,7 +3,7 @@
 
 use super::demo_picture::{self, PICTURE_SIZE};
 use super::writes::{
-    insert_category, insert_product, NewCategory, NewImage, NewProduct, NewVariant,
+    insert_category, insert_product, record_changes, NewCategory, NewImage, NewProduct, NewVariant,
 };
 use crate::db::Db;
 use crate::money::{Currency, Money};
@@ -204,6 +204,16 @@ const MATERIALS: &[&str] = &[
     "Wool",
 ];
 
+/// Makers of the demo catalog, shown as the `brand` attribute.
+const BRANDS: &[&str] = &[
+    "Fenwick & Hale",
+    "Harrow Works",
+    "Little Wren",
+    "Northbank",
+    "Old Mill Co.",
+    "Tamsin Reed",
+];
+
 /// SplitMix64: tiny, fast and fully determined by its seed.
 struct Rng(u64);
 
@@ -252,6 +262,7 @@ struct DemoProduct {
     featured: bool,
     variants: Vec<NewVariant>,
     images: Vec<NewImage>,
+    attributes: Vec<(String, String)>,
 }
 
 fn leaves() -> Vec<&'static Leaf> {
@@ -328,6 +339,10 @@ fn demo_product(
         ]),
         leaf.name.to_lowercase(),
     );
+    let attributes = vec![
+        ("brand".to_owned(), (*rng.pick(BRANDS)).to_owned()),
+        ("material".to_owned(), (*material).to_owned()),
+    ];
     DemoProduct {
         leaf: leaf_index,
         slug,
@@ -341,6 +356,7 @@ fn demo_product(
             width: PICTURE_SIZE,
             height: PICTURE_SIZE,
         }],
+        attributes,
     }
 }
 
@@ -393,6 +409,8 @@ pub async fn seed(
             categories += 1;
         }
     }
+    // A revision of its own, so search indexes learn the category tree at once.
+    record_changes(&mut tx, &[]).await?;
     tx.commit().await?;
 
     let leaves = leaves();
@@ -401,9 +419,10 @@ pub async fn seed(
     while done < options.products {
         let batch_end = (done + BATCH).min(options.products);
         let mut tx = db.pool().begin().await?;
+        let mut ids = Vec::with_capacity(BATCH as usize);
         for index in done..batch_end {
             let product = demo_product(options.seed, index, options.currency, &leaves, &mut slugs);
-            insert_product(
+            let id = insert_product(
                 &mut tx,
                 &NewProduct {
                     category_id: leaf_ids[product.leaf],
@@ -413,10 +432,13 @@ pub async fn seed(
                     featured: product.featured,
                     variants: &product.variants,
                     images: &product.images,
+                    attributes: &product.attributes,
                 },
             )
             .await?;
+            ids.push(id);
         }
+        record_changes(&mut tx, &ids).await?;
         tx.commit().await?;
         done = batch_end;
         progress(done);

@@ -1,11 +1,15 @@
 //! Catalog queries: portable SQL over the `Any` pool, shaped into the page types.
 
 use super::api::{
-    CategoryLink, CategoryListing, HomeData, Image, ProductCard, ProductDetail, Variant,
-    FEATURED_COUNT, PAGE_SIZE,
+    CategoryLink, CategoryListing, CategorySummary, HomeData, Image, ProductCard, ProductDetail,
+    Variant, FEATURED_COUNT,
 };
 use crate::db::Db;
 use crate::money::{Currency, Money};
+use crate::search::api::ProductQuery;
+use crate::search::index::SearchIndex;
+use crate::search::server::find_products;
+use std::collections::HashMap;
 
 /// Where a stored picture is served from.
 pub fn image_url(storage_key: &str) -> String {
@@ -16,7 +20,7 @@ pub fn image_url(storage_key: &str) -> String {
 /// the products to show in order. Each listing query supplies its own `page`.
 macro_rules! cards_from_page {
     () => {
-        "SELECT page.slug, page.name,
+        "SELECT page.id, page.slug, page.name,
             (SELECT MIN(v.price_amount) FROM variants v WHERE v.product_id = page.id) AS price_from,
             (SELECT MIN(v.currency) FROM variants v WHERE v.product_id = page.id) AS currency,
             (SELECT COUNT(*) FROM variants v WHERE v.product_id = page.id) AS variant_count,
@@ -29,18 +33,9 @@ macro_rules! cards_from_page {
     };
 }
 
-/// The category with this id and every category below it.
-macro_rules! category_subtree {
-    () => {
-        "tree(id) AS (
-            SELECT id FROM categories WHERE id = $1
-            UNION ALL
-            SELECT c.id FROM categories c JOIN tree ON c.parent_id = tree.id)"
-    };
-}
-
 #[derive(sqlx::FromRow)]
 struct CardRow {
+    id: i64,
     slug: String,
     name: String,
     price_from: i64,
@@ -90,6 +85,31 @@ fn cards(rows: Vec<CardRow>) -> Result<Vec<ProductCard>, sqlx::Error> {
     rows.into_iter().map(CardRow::into_card).collect()
 }
 
+/// Cards for the products `ids`, by id; products without variants are left out.
+pub async fn cards_by_ids(db: &Db, ids: &[i64]) -> Result<HashMap<i64, ProductCard>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        concat!(
+            "WITH page AS (SELECT id, slug, name FROM products WHERE id IN ({})) ",
+            cards_from_page!()
+        ),
+        list.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, CardRow>(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|row| Ok((row.id, row.into_card()?)))
+        .collect()
+}
+
 #[derive(sqlx::FromRow)]
 struct LinkRow {
     slug: String,
@@ -127,6 +147,38 @@ pub async fn home(db: &Db) -> Result<HomeData, sqlx::Error> {
 }
 
 #[derive(sqlx::FromRow)]
+struct SummaryRow {
+    slug: String,
+    name: String,
+    description: String,
+    parent: Option<String>,
+}
+
+/// Every category, parents before children, siblings in their shop order.
+pub async fn all_categories(db: &Db) -> Result<Vec<CategorySummary>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, SummaryRow>(
+        "WITH RECURSIVE tree(id, slug, name, description, parent, depth, position) AS (
+            SELECT id, slug, name, description, CAST(NULL AS TEXT), 0, position
+            FROM categories WHERE parent_id IS NULL
+            UNION ALL
+            SELECT c.id, c.slug, c.name, c.description, tree.slug, tree.depth + 1, c.position
+            FROM categories c JOIN tree ON c.parent_id = tree.id)
+         SELECT slug, name, description, parent FROM tree ORDER BY depth, position, name",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CategorySummary {
+            slug: r.slug,
+            name: r.name,
+            description: r.description,
+            parent: r.parent,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
 struct CategoryRow {
     id: i64,
     parent_id: Option<i64>,
@@ -135,13 +187,17 @@ struct CategoryRow {
     description: String,
 }
 
-/// One page (1-based) of a category's products, or `None` for an unknown slug or a
-/// page past the last. An empty category still has its page 1.
+/// A category page: the category and one page of its products as `query` asks
+/// (`query.category` names the category). `None` for an unknown category or a page
+/// past the last; an empty category still has its page 1.
 pub async fn category_listing(
     db: &Db,
-    slug: &str,
-    page: u32,
+    index: &SearchIndex,
+    query: &ProductQuery,
 ) -> Result<Option<CategoryListing>, sqlx::Error> {
+    let Some(slug) = query.category.as_deref() else {
+        return Ok(None);
+    };
     let Some(category) = sqlx::query_as::<_, CategoryRow>(
         "SELECT id, parent_id, slug, name, description FROM categories WHERE slug = $1",
     )
@@ -151,33 +207,9 @@ pub async fn category_listing(
     else {
         return Ok(None);
     };
-    let product_count: i64 = sqlx::query_scalar(concat!(
-        "WITH RECURSIVE ",
-        category_subtree!(),
-        " SELECT COUNT(*) FROM products WHERE published AND category_id IN (SELECT id FROM tree)"
-    ))
-    .bind(category.id)
-    .fetch_one(db.pool())
-    .await?;
-    let page_count = page_count(product_count);
-    let page = page.max(1);
-    if page > page_count {
+    let Ok(results) = find_products(db, index, query).await? else {
         return Ok(None);
-    }
-    let products = sqlx::query_as::<_, CardRow>(concat!(
-        "WITH RECURSIVE ",
-        category_subtree!(),
-        ", page AS (
-            SELECT id, slug, name FROM products
-            WHERE published AND category_id IN (SELECT id FROM tree)
-            ORDER BY name, id LIMIT $2 OFFSET $3) ",
-        cards_from_page!()
-    ))
-    .bind(category.id)
-    .bind(PAGE_SIZE)
-    .bind((i64::from(page) - 1) * PAGE_SIZE)
-    .fetch_all(db.pool())
-    .await?;
+    };
     let subcategories = sqlx::query_as::<_, LinkRow>(
         "SELECT slug, name FROM categories WHERE parent_id = $1 ORDER BY position, name",
     )
@@ -194,17 +226,8 @@ pub async fn category_listing(
         description: category.description,
         ancestors,
         subcategories: links(subcategories),
-        products: cards(products)?,
-        page,
-        page_count,
-        product_count: product_count.max(0) as u64,
+        results,
     }))
-}
-
-/// Pages needed for `product_count` products; an empty category has one (empty) page.
-fn page_count(product_count: i64) -> u32 {
-    let pages = (product_count + PAGE_SIZE - 1) / PAGE_SIZE;
-    pages.clamp(1, u32::MAX as i64) as u32
 }
 
 /// The category `id` and its ancestors, from the top of the tree down.

@@ -21,6 +21,8 @@ pub struct NewProduct<'a> {
     pub featured: bool,
     pub variants: &'a [NewVariant],
     pub images: &'a [NewImage],
+    /// `(name, value)` pairs such as `("brand", "Hearth & Field")`; names are keys.
+    pub attributes: &'a [(String, String)],
 }
 
 pub struct NewVariant {
@@ -104,5 +106,46 @@ pub async fn insert_product(
         .execute(&mut **tx)
         .await?;
     }
+    for (name, value) in product.attributes {
+        sqlx::query("INSERT INTO product_attributes (product_id, name, value) VALUES ($1, $2, $3)")
+            .bind(product_id)
+            .bind(name)
+            .bind(value)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(product_id)
+}
+
+/// Records in the caller's transaction that `product_ids` were created, edited or
+/// deleted, under the catalog's next revision, which it returns. Every catalog write
+/// calls this before committing: it is how search indexes learn of the change.
+pub async fn record_changes(
+    tx: &mut Transaction<'_, Any>,
+    product_ids: &[i64],
+) -> Result<i64, sqlx::Error> {
+    // Updating the one row holds its lock until commit, so revisions commit in order.
+    let revision: i64 = sqlx::query_scalar(
+        "UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut ids = product_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(500) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("($1, ${})", i + 2))
+            .collect();
+        let sql = format!(
+            "INSERT INTO catalog_changes (revision, product_id) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(revision);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(revision)
 }

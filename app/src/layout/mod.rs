@@ -1,5 +1,6 @@
 //! The frame around every page, and the pages for "not found" and "something broke".
 
+use crate::search::pages::SearchBox;
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,6 +11,7 @@ pub fn SiteHeader() -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
             <a class="brand" href="/">"Bazaar"</a>
+            <SearchBox/>
             <nav aria-label="Main">
                 <a href="/">"Shop"</a>
             </nav>

@@ -2,6 +2,7 @@ use app::catalog::seed::{seed, SeedOptions};
 use app::db::testing::TestDb;
 use app::db::Db;
 use app::money::Currency;
+use app::search::index::SearchIndex;
 use app::state::AppState;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
@@ -11,6 +12,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The running server's own search index.
+    pub search: SearchIndex,
     stop: Option<oneshot::Sender<()>>,
     // Dropped last: removes the database once the server has gone.
     _test_db: TestDb,
@@ -32,13 +35,13 @@ impl TestApp {
             .site_root(site_root.display().to_string())
             .site_pkg_dir("pkg")
             .build();
-        let state = AppState {
-            leptos_options,
-            db: test_db.db.clone(),
-        };
+        let state = AppState::new(leptos_options, test_db.db.clone())
+            .await
+            .expect("search index");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
+        let search = state.search.clone();
         tokio::spawn(server::serve(listener, state, async {
             let _ = stopped.await;
         }));
@@ -50,6 +53,7 @@ impl TestApp {
                 .build()
                 .unwrap(),
             db: test_db.db.clone(),
+            search,
             stop: Some(stop),
             _test_db: test_db,
         }

@@ -1,7 +1,9 @@
 //! Integration tests: the real server on a free port with a fresh database (SQLite, or
 //! PostgreSQL when `BAZAAR_TEST_POSTGRES_URL` is set), spoken to over HTTP.
 
+mod api;
 mod cli;
 mod helpers;
 mod operations;
 mod pages;
+mod search;

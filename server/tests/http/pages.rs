@@ -1,5 +1,6 @@
 use crate::helpers::{test_id_text, TestApp};
 use app::catalog::server::{category_listing, home, product_detail};
+use app::search::api::ProductQuery;
 
 #[tokio::test]
 async fn home_page_is_server_rendered_with_categories_and_featured_products() {
@@ -26,16 +27,22 @@ async fn a_category_page_shows_24_products_and_links_to_the_next_page() {
     assert_eq!(status, 200);
     assert!(html.contains("<h1>Clothing</h1>"));
     assert_eq!(html.matches("class=\"product-card\"").count(), 24);
-    let listing = category_listing(&app.db, "clothing", 2)
+    let query = ProductQuery {
+        category: Some("clothing".to_owned()),
+        page: 2,
+        ..ProductQuery::default()
+    };
+    let listing = category_listing(&app.db, &app.search, &query)
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .results;
     assert!(html.contains(&format!("Page 1 of {}", listing.page_count)));
     assert!(html.contains("href=\"/categories/clothing?page=2\""));
 
     let (status, page_two) = app.page("/categories/clothing?page=2").await;
     assert_eq!(status, 200);
-    assert!(page_two.contains(&listing.products[0].name));
+    assert!(page_two.contains(&listing.items[0].product.name));
     assert!(page_two.contains("Previous page"));
 }
 

@@ -1,33 +1,38 @@
-use super::{Breadcrumbs, ProductGrid};
+use super::Breadcrumbs;
 use crate::catalog::api::{get_category, CategoryListing};
 use crate::layout::{Loading, NotFound, ServerError};
+use crate::search::pages::{query_from_url, BadLink, Listing, ListingPath};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    // A page number that is not a number is page 1; one past the end is "not found".
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-    };
+    let query = query_from_url();
+    // The category comes from the path; the query string filters, sorts and pages.
     let listing = Resource::new(
-        move || (slug(), page()),
-        |(slug, page)| get_category(slug, page),
+        move || {
+            let slug = params.read().get("slug").unwrap_or_default();
+            query.get().map(|mut q| {
+                q.category = Some(slug);
+                q
+            })
+        },
+        |query| async move {
+            match query {
+                Ok(query) => get_category(query).await.map(Ok),
+                Err(bad) => Ok(Err(bad)),
+            }
+        },
     );
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match listing.await {
-                    Ok(Some(listing)) => view! { <Listing listing/> }.into_any(),
-                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Ok(Ok(Some(listing))) => view! { <CategoryView listing/> }.into_any(),
+                    Ok(Ok(None)) => view! { <NotFound/> }.into_any(),
+                    Ok(Err(bad)) => view! { <BadLink bad/> }.into_any(),
                     Err(error) => view! { <ServerError error/> }.into_any(),
                 }
             })}
@@ -36,17 +41,13 @@ pub fn CategoryPage() -> impl IntoView {
 }
 
 #[component]
-fn Listing(listing: CategoryListing) -> impl IntoView {
-    let title = if listing.page > 1 {
-        format!("{} (page {})", listing.name, listing.page)
+fn CategoryView(listing: CategoryListing) -> impl IntoView {
+    let page = listing.results.query.page;
+    let title = if page > 1 {
+        format!("{} (page {page})", listing.name)
     } else {
         listing.name.clone()
     };
-    let count = match listing.product_count {
-        1 => "1 product".to_owned(),
-        n => format!("{n} products"),
-    };
-    let empty = listing.products.is_empty();
     view! {
         <Title text=title/>
         <Breadcrumbs trail=listing.ancestors current=listing.name.clone()/>
@@ -62,34 +63,10 @@ fn Listing(listing: CategoryListing) -> impl IntoView {
                 </ul>
             </nav>
         })}
-        <section aria-labelledby="products-heading">
-            <h2 id="products-heading">"Products " <span class="count">{count}</span></h2>
-            {if empty {
-                view! { <p>"Nothing here yet. Have a look at our other categories."</p> }.into_any()
-            } else {
-                view! { <ProductGrid products=listing.products/> }.into_any()
-            }}
-        </section>
-        <Pagination slug=listing.slug page=listing.page page_count=listing.page_count/>
-    }
-}
-
-#[component]
-fn Pagination(slug: String, page: u32, page_count: u32) -> impl IntoView {
-    let link = move |p: u32| {
-        if p == 1 {
-            format!("/categories/{slug}")
+        {if listing.results.total == 0 && !crate::search::pages::is_filtered(&listing.results.query) {
+            view! { <p>"Nothing here yet. Have a look at our other categories."</p> }.into_any()
         } else {
-            format!("/categories/{slug}?page={p}")
-        }
-    };
-    (page_count > 1).then(|| {
-        view! {
-            <nav aria-label="Pagination" class="pagination">
-                {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"Previous page"</a> })}
-                <span aria-current="page">{format!("Page {page} of {page_count}")}</span>
-                {(page < page_count).then(|| view! { <a href=link(page + 1) rel="next">"Next page"</a> })}
-            </nav>
-        }
-    })
+            view! { <Listing page=listing.results path=ListingPath::Category/> }.into_any()
+        }}
+    }
 }

@@ -9,6 +9,7 @@ pub use home::HomePage;
 pub use product::ProductPage;
 
 use super::api::{CategoryLink, Image, ProductCard};
+use crate::search::api::Highlighted;
 use leptos::prelude::*;
 
 /// Product cards in a responsive grid.
@@ -24,8 +25,13 @@ fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
     }
 }
 
+/// A product card; `highlighted` replaces the plain name with one whose matched
+/// words are marked (search results).
 #[component]
-fn ProductCardView(product: ProductCard) -> impl IntoView {
+pub(crate) fn ProductCardView(
+    product: ProductCard,
+    #[prop(optional)] highlighted: Option<Vec<Highlighted>>,
+) -> impl IntoView {
     let href = format!("/products/{}", product.slug);
     let options = match product.variant_count {
         0 | 1 => None,
@@ -40,7 +46,20 @@ fn ProductCardView(product: ProductCard) -> impl IntoView {
         <article class="product-card">
             <a href=href class="product-card-link">
                 {product.image.map(|image| view! { <Picture image lazy=true/> })}
-                <h3>{product.name}</h3>
+                <h3>
+                    {match highlighted {
+                        Some(pieces) => pieces
+                            .into_iter()
+                            .map(|piece| if piece.matched {
+                                view! { <mark>{piece.text}</mark> }.into_any()
+                            } else {
+                                piece.text.into_any()
+                            })
+                            .collect_view()
+                            .into_any(),
+                        None => product.name.into_any(),
+                    }}
+                </h3>
             </a>
             <p class="price">{price}</p>
             <p class="card-meta">
@@ -81,4 +100,22 @@ fn Breadcrumbs(trail: Vec<CategoryLink>, current: String) -> impl IntoView {
             </ol>
         </nav>
     }
+}
+
+/// "Previous page · Page 2 of 9 · Next page", linking with `link(page)`.
+#[component]
+pub(crate) fn Pagination(
+    page: u32,
+    page_count: u32,
+    link: impl Fn(u32) -> String + 'static,
+) -> impl IntoView {
+    (page_count > 1).then(|| {
+        view! {
+            <nav aria-label="Pagination" class="pagination">
+                {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"Previous page"</a> })}
+                <span aria-current="page">{format!("Page {page} of {page_count}")}</span>
+                {(page < page_count).then(|| view! { <a href=link(page + 1) rel="next">"Next page"</a> })}
+            </nav>
+        }
+    })
 }

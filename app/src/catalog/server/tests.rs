@@ -4,6 +4,17 @@
 use super::*;
 use crate::catalog::seed::{seed, SeedOptions, SeedOutcome};
 use crate::db::testing::TestDb;
+use crate::search::api::DEFAULT_PER_PAGE;
+
+/// Page `page` of the category `slug`, with no filters.
+async fn listing(db: &Db, index: &SearchIndex, slug: &str, page: u32) -> Option<CategoryListing> {
+    let query = ProductQuery {
+        category: Some(slug.to_owned()),
+        page,
+        ..ProductQuery::default()
+    };
+    category_listing(db, index, &query).await.unwrap()
+}
 
 async fn seeded(products: u64) -> TestDb {
     let test = TestDb::new().await;
@@ -40,32 +51,43 @@ async fn home_lists_top_level_categories_and_featured_products() {
 #[tokio::test]
 async fn a_top_level_category_pages_through_all_its_subcategories_products() {
     let test = seeded(300).await;
-    let first = category_listing(&test.db, "home-kitchen", 1)
-        .await
-        .unwrap()
-        .unwrap();
+    let index = SearchIndex::load(&test.db).await.unwrap();
+    let first = listing(&test.db, &index, "home-kitchen", 1).await.unwrap();
     assert_eq!(first.subcategories.len(), 3);
     assert!(first.ancestors.is_empty());
-    let total = first.product_count as i64;
-    assert!(total > PAGE_SIZE, "expected more than a page, got {total}");
-    assert_eq!(first.products.len() as i64, PAGE_SIZE);
-    assert_eq!(first.page_count as i64, (total + PAGE_SIZE - 1) / PAGE_SIZE);
+    let results = &first.results;
+    let total = results.total;
+    let per_page = u64::from(DEFAULT_PER_PAGE);
+    assert!(total > per_page, "expected more than a page, got {total}");
+    assert_eq!(results.items.len() as u64, per_page);
+    assert_eq!(u64::from(results.page_count), total.div_ceil(per_page));
 
     let mut seen = std::collections::HashSet::new();
-    for page in 1..=first.page_count {
-        let listing = category_listing(&test.db, "home-kitchen", page)
+    for page in 1..=results.page_count {
+        let listing = listing(&test.db, &index, "home-kitchen", page)
             .await
-            .unwrap()
             .unwrap();
-        for card in listing.products {
-            assert!(seen.insert(card.slug), "a product appeared on two pages");
+        let names: Vec<String> = listing
+            .results
+            .items
+            .iter()
+            .map(|h| h.product.name.to_lowercase())
+            .collect();
+        assert!(
+            names.is_sorted(),
+            "a category lists products by name: {names:?}"
+        );
+        for hit in listing.results.items {
+            assert!(
+                seen.insert(hit.product.slug),
+                "a product appeared on two pages"
+            );
         }
     }
-    assert_eq!(seen.len() as i64, total);
+    assert_eq!(seen.len() as u64, total);
     assert!(
-        category_listing(&test.db, "home-kitchen", first.page_count + 1)
+        listing(&test.db, &index, "home-kitchen", results.page_count + 1)
             .await
-            .unwrap()
             .is_none()
     );
 }
@@ -73,10 +95,8 @@ async fn a_top_level_category_pages_through_all_its_subcategories_products() {
 #[tokio::test]
 async fn a_subcategory_knows_its_parent() {
     let test = seeded(50).await;
-    let listing = category_listing(&test.db, "cookware", 1)
-        .await
-        .unwrap()
-        .unwrap();
+    let index = SearchIndex::load(&test.db).await.unwrap();
+    let listing = listing(&test.db, &index, "cookware", 1).await.unwrap();
     assert_eq!(listing.ancestors.len(), 1);
     assert_eq!(listing.ancestors[0].slug, "home-kitchen");
     assert!(listing.subcategories.is_empty());
@@ -85,9 +105,9 @@ async fn a_subcategory_knows_its_parent() {
 #[tokio::test]
 async fn unknown_slugs_are_none_not_errors() {
     let test = seeded(10).await;
-    assert!(category_listing(&test.db, "no-such-thing", 1)
+    let index = SearchIndex::load(&test.db).await.unwrap();
+    assert!(listing(&test.db, &index, "no-such-thing", 1)
         .await
-        .unwrap()
         .is_none());
     assert!(product_detail(&test.db, "no-such-thing")
         .await

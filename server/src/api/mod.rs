@@ -1,0 +1,189 @@
+//! The public JSON API under `/api/v1`: catalog reads and search, described by an
+//! OpenAPI 3.1 document generated from these handlers (`/api/v1/openapi.json`) and a
+//! browsable page (`/api/v1/docs`). Errors are `application/problem+json`; reads
+//! carry an `ETag` and answer a matching `If-None-Match` with 304.
+
+mod cache;
+mod docs;
+pub mod problem;
+pub mod schema;
+
+use app::catalog::server::{all_categories, product_detail};
+use app::search::api::{ProductQuery, QueryProblem};
+use app::search::params::BadParam;
+use app::state::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use problem::{Kind, Problem};
+use schema::{CategoryList, Product, ProductList, Suggestions};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/products", get(list_products))
+        .route("/products/{slug}", get(get_product))
+        .route("/categories", get(list_categories))
+        .route("/search/suggest", get(suggest))
+        .route("/openapi.json", get(docs::openapi_json))
+        .route("/docs", get(docs::page))
+        .fallback(|| async { Problem::new(Kind::NotFound, "There is no such API endpoint.") })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(Kind::MethodNotAllowed, "The API only answers GET here.")
+        })
+}
+
+/// The query string's parameters, decoded.
+fn pairs(raw: &Option<String>) -> Vec<(String, String)> {
+    form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn bad(name: &str, reason: &str) -> Problem {
+    Problem::bad_parameter(BadParam {
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+    })
+}
+
+/// List, search and filter products.
+#[utoipa::path(
+    get,
+    path = "/api/v1/products",
+    tag = "catalog",
+    params(docs::ProductListParams),
+    responses(
+        (status = 200, description = "One page of products, with facets", body = ProductList),
+        (status = 304, description = "Not modified since the `ETag` sent in `If-None-Match`"),
+        (status = 400, description = "A parameter cannot be used", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn list_products(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let pairs = pairs(&raw);
+    let mut query =
+        match ProductQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+            Ok(query) => query,
+            Err(bad) => return Problem::bad_parameter(bad).into_response(),
+        };
+    // Attribute filters must name an attribute some product has.
+    if let Some((name, _)) = query
+        .attributes
+        .iter()
+        .find(|(name, _)| !state.search.has_attribute(name))
+    {
+        return bad(name, "is not a parameter of this search").into_response();
+    }
+    let mut past_the_end = false;
+    let page = loop {
+        match app::search::server::find_products(&state.db, &state.search, &query).await {
+            Ok(Ok(page)) => break page,
+            Ok(Err(QueryProblem::UnknownCategory(_))) => {
+                return bad("category", "names no category").into_response()
+            }
+            // Past the last page: an empty page, with the totals and facets.
+            Ok(Err(QueryProblem::PageOutOfRange { .. })) if !past_the_end => {
+                past_the_end = true;
+                query.page = 1;
+            }
+            Ok(Err(other)) => return Problem::internal(&format!("{other:?}")).into_response(),
+            Err(error) => return Problem::internal(&error).into_response(),
+        }
+    };
+    let mut list = ProductList::from(page);
+    if past_the_end {
+        list.items.clear();
+        list.page = pairs
+            .iter()
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(list.page);
+    }
+    cache::json(&headers, &list)
+}
+
+/// One product with its variants.
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/{slug}",
+    tag = "catalog",
+    params(("slug" = String, Path, description = "The product's slug, as in its shop URL")),
+    responses(
+        (status = 200, description = "The product", body = Product),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No published product has this slug", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn get_product(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match product_detail(&state.db, &slug).await {
+        Ok(Some(product)) => cache::json(&headers, &Product::from(product)),
+        Ok(None) => Problem::new(Kind::NotFound, format!("No product has the slug {slug:?}."))
+            .into_response(),
+        Err(error) => Problem::internal(&error).into_response(),
+    }
+}
+
+/// Every category, parents first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/categories",
+    tag = "catalog",
+    responses(
+        (status = 200, description = "The category tree as a flat list", body = CategoryList),
+        (status = 304, description = "Not modified"),
+    )
+)]
+async fn list_categories(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match all_categories(&state.db).await {
+        Ok(categories) => cache::json(
+            &headers,
+            &CategoryList {
+                items: categories.into_iter().map(Into::into).collect(),
+            },
+        ),
+        Err(error) => Problem::internal(&error).into_response(),
+    }
+}
+
+/// Completions for a search box.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search/suggest",
+    tag = "search",
+    params(("q" = String, Query, description = "What has been typed so far")),
+    responses(
+        (status = 200, description = "Up to 8 suggested searches", body = Suggestions),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "`q` is missing or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn suggest(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let pairs = pairs(&raw);
+    let Some((_, q)) = pairs.iter().find(|(k, _)| k == "q") else {
+        return bad("q", "is required").into_response();
+    };
+    if q.chars().count() > app::search::params::MAX_QUERY_CHARS {
+        return bad("q", "must be at most 200 characters").into_response();
+    }
+    let suggestions = state.search.suggest(q);
+    cache::json(
+        &headers,
+        &Suggestions {
+            query: q.trim().to_owned(),
+            suggestions,
+        },
+    )
+}
