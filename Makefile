@@ -21,7 +21,7 @@ export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run dev test build tools wasm-target cargo-leptos wasm-bindgen wasm-opt npm-packages chromium bench-seed clean
+.PHONY: help run dev test build tools wasm-target cargo-leptos wasm-bindgen wasm-opt npm-packages chromium bench clean
 
 help:
 	@echo "make run    set up and serve the shop with a demo catalog at http://127.0.0.1:3000"
@@ -80,10 +80,12 @@ dev: tools
 test: tools chromium
 	bash .ci/test-all
 
-# Seeds 100,000 products into a throwaway database and reports the time it took.
-bench-seed: build
-	@dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
-	DATABASE_URL="sqlite://$$dir/bazaar.db" $(BAZAAR) seed --products 100000
+# Seeds 10,000 and 100,000 products and load-tests the pages with wrk (see README).
+bench: build
+	@command -v wrk >/dev/null || { \
+	  echo "Installing Debian's wrk"; \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends wrk; }
+	bash server/benches/load.sh
 
 clean:
 	cargo clean
