@@ -11,16 +11,23 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub search: SearchIndex,
+    /// Where stored pictures live (`<BAZAAR_DATA_DIR>/media`).
+    pub media_dir: std::path::PathBuf,
 }
 
 impl AppState {
     /// The state for serving `db`: builds the search index from the catalog.
-    pub async fn new(leptos_options: LeptosOptions, db: Db) -> Result<AppState, sqlx::Error> {
+    pub async fn new(
+        leptos_options: LeptosOptions,
+        db: Db,
+        media_dir: std::path::PathBuf,
+    ) -> Result<AppState, sqlx::Error> {
         let search = SearchIndex::load(&db).await?;
         Ok(AppState {
             leptos_options,
             db,
             search,
+            media_dir,
         })
     }
 

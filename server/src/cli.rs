@@ -9,7 +9,10 @@ use app::state::AppState;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod transfer;
 
 #[derive(Debug, Parser)]
 #[command(name = "bazaar", version, about = "Bazaar: an open-source online shop")]
@@ -41,6 +44,27 @@ pub enum Command {
         /// The staff member's email address.
         email: String,
     },
+    /// Import products from Bazaar JSONL or a Shopify product CSV. Nothing is written
+    /// unless the whole file is valid; a re-import updates products by handle and
+    /// variants by SKU.
+    Import {
+        /// The file to import: `.jsonl` or `.csv`.
+        file: PathBuf,
+        /// The file's format, when its extension does not say.
+        #[arg(long, value_enum)]
+        format: Option<transfer::FileFormat>,
+        /// Import the valid products and list the others, instead of importing nothing.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Export the whole catalog in a file that `bazaar import` reads back.
+    Export {
+        #[arg(long, value_enum)]
+        format: transfer::FileFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 pub async fn run(cli: Cli, config: Config) -> ExitCode {
@@ -56,6 +80,14 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
             if_empty,
         } => run_seed(config, products, seed, if_empty).await,
         Command::CreateAdmin { email } => run_create_admin(config, &email).await,
+        Command::Import {
+            file,
+            format,
+            skip_invalid,
+        } => transfer::run_import(config, &file, format, skip_invalid).await,
+        Command::Export { format, output } => {
+            transfer::run_export(config, format, output.as_deref()).await
+        }
     };
     result.unwrap_or_else(|err| {
         tracing::error!(error = %err, "bazaar stopped");
@@ -73,7 +105,7 @@ async fn run_serve(config: Config) -> Result<ExitCode, StartError> {
             source,
         })?;
     let started = std::time::Instant::now();
-    let state = AppState::new(leptos_options(&config), db)
+    let state = AppState::new(leptos_options(&config), db, config.data_dir.join("media"))
         .await
         .map_err(StartError::SearchIndex)?;
     tracing::info!(

@@ -35,6 +35,13 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-cache"),
         ))
         .service(ServeDir::new(pkg_dir));
+    // Imported pictures are named by their content, so a name never changes meaning.
+    let imported = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ))
+        .service(ServeDir::new(state.media_dir.join("imported")));
     let sessions = SessionManagerLayer::new(app::accounts::session_store::DbSessionStore::new(
         state.db.clone(),
     ))
@@ -50,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .nest("/api/v1", crate::api::router())
         .route("/media/demo/{file}", get(demo_media))
+        .nest_service("/media/imported", imported)
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &state,

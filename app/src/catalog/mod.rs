@@ -10,4 +10,6 @@ pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
+pub mod transfer;
+#[cfg(feature = "ssr")]
 pub mod writes;

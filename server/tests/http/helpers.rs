@@ -14,6 +14,8 @@ pub struct TestApp {
     pub db: Db,
     /// The running server's own search index.
     pub search: SearchIndex,
+    /// The server's picture store, removed with the app.
+    pub media_dir: std::path::PathBuf,
     stop: Option<oneshot::Sender<()>>,
     // Dropped last: removes the database once the server has gone.
     _test_db: TestDb,
@@ -35,7 +37,13 @@ impl TestApp {
             .site_root(site_root.display().to_string())
             .site_pkg_dir("pkg")
             .build();
-        let state = AppState::new(leptos_options, test_db.db.clone())
+        static APPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let media_dir = std::env::temp_dir().join(format!(
+            "bazaar-test-media-{}-{}",
+            std::process::id(),
+            APPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let state = AppState::new(leptos_options, test_db.db.clone(), media_dir.clone())
             .await
             .expect("search index");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
@@ -54,6 +62,7 @@ impl TestApp {
                 .unwrap(),
             db: test_db.db.clone(),
             search,
+            media_dir,
             stop: Some(stop),
             _test_db: test_db,
         }
@@ -92,6 +101,7 @@ impl Drop for TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        let _ = std::fs::remove_dir_all(&self.media_dir);
     }
 }
 

@@ -7,3 +7,4 @@ mod helpers;
 mod operations;
 mod pages;
 mod search;
+mod transfer;

@@ -83,3 +83,19 @@ async fn public_files_are_served_with_cache_headers() {
     assert_eq!(missing.status(), 404);
     assert!(missing.headers().get("cache-control").is_none());
 }
+
+#[tokio::test]
+async fn imported_pictures_are_served_from_the_media_folder_for_good() {
+    let app = TestApp::seeded(1).await;
+    let folder = app.media_dir.join("imported");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("ab12.png"), b"\x89PNG\r\n\x1a\nnot really").unwrap();
+    let response = app.get("/media/imported/ab12.png").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert!(response.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert_eq!(app.get("/media/imported/missing.png").await.status(), 404);
+}
