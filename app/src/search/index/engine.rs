@@ -69,6 +69,64 @@ struct Doc {
     description_words: Vec<u32>,
 }
 
+/// Marks "none" in the u32 columns: no category, no attribute value, outside a subtree.
+const NONE: u32 = u32::MAX;
+/// In a subtree map: the chosen category itself (inside, but under no child).
+const ROOT: u32 = u32::MAX - 1;
+
+/// A fast hash for the small integer keys of the engine's maps (FxHash's mixing):
+/// the default SipHash would be a large share of a query's time.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// Strings numbered in the order first seen.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.to_owned());
+        self.ids.insert(name.to_owned(), id);
+        id
+    }
+
+    fn get(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
+    }
+}
+
 /// A word of the index that stands for a query word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Candidate {
@@ -84,9 +142,12 @@ impl Candidate {
 }
 
 /// Word ids standing for one query word.
-type Candidates = HashMap<u32, Candidate>;
+type Candidates = IdMap<u32, Candidate>;
 
-/// Per filter, whether a document passes it; a facet counts documents that pass
+/// Ranking key of a matching product: smaller sorts first.
+type Relevance = (u32, Reverse<u32>, u32, Reverse<u32>);
+
+/// Per filter, whether a product passes it; a facet counts products that pass
 /// every filter except its own.
 #[derive(Clone, Copy)]
 enum Filter {
@@ -97,23 +158,34 @@ enum Filter {
 /// Attribute filters take the bits from here up, one per attribute name.
 const FIRST_ATTRIBUTE_BIT: usize = 3;
 
+/// The index. Products live in slots; what filters and facets read is also kept in
+/// columns by slot, so the pass over every match touches little memory.
 #[derive(Default)]
 pub struct Engine {
     docs: Vec<Option<Doc>>,
-    slots: HashMap<i64, u32>,
+    slots: IdMap<i64, u32>,
     free: Vec<u32>,
-    word_ids: HashMap<String, u32>,
-    words: Vec<String>,
+    words: Interner,
     /// Words in order, for prefixes.
     sorted_words: BTreeMap<String, u32>,
     /// Word ids by length in characters, for typo candidates.
     by_length: Vec<Vec<u32>>,
-    /// Per word id, the slots of the documents holding it, ascending.
+    /// Per word id, the slots of the products holding it, ascending.
     postings: Vec<Vec<u32>>,
-    /// Per attribute name, how many documents have it.
-    attribute_use: HashMap<String, usize>,
-    categories: HashMap<i64, CategoryNode>,
-    category_slugs: HashMap<String, i64>,
+    /// Columns by slot: dense category index (or NONE), lowest price, stock.
+    category_of: Vec<u32>,
+    price_of: Vec<i64>,
+    in_stock: Vec<bool>,
+    attribute_names: Interner,
+    attribute_values: Interner,
+    /// Per attribute name id, the value id of each slot (or NONE).
+    attribute_columns: Vec<Vec<u32>>,
+    /// Per attribute name id, how many products have it.
+    attribute_use: Vec<usize>,
+    /// Categories, densely numbered.
+    categories: Vec<CategoryNode>,
+    category_index: IdMap<i64, u32>,
+    category_slugs: HashMap<String, u32>,
     currency: Option<Currency>,
 }
 
@@ -127,22 +199,40 @@ impl Engine {
     }
 
     pub fn set_categories(&mut self, categories: Vec<CategoryNode>) {
-        self.category_slugs = categories.iter().map(|c| (c.slug.clone(), c.id)).collect();
-        self.categories = categories.into_iter().map(|c| (c.id, c)).collect();
+        self.category_index = categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i as u32))
+            .collect();
+        self.category_slugs = categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.slug.clone(), i as u32))
+            .collect();
+        self.categories = categories;
+        for (slot, doc) in self.docs.iter().enumerate() {
+            if let Some(doc) = doc {
+                self.category_of[slot] = self.dense_category(doc.document.category_id);
+            }
+        }
     }
 
-    /// Names of the attributes any product has.
+    fn dense_category(&self, id: i64) -> u32 {
+        self.category_index.get(&id).copied().unwrap_or(NONE)
+    }
+
+    /// Does any product have an attribute of this name?
     pub fn has_attribute(&self, name: &str) -> bool {
-        self.attribute_use.contains_key(name)
+        self.attribute_names
+            .get(name)
+            .is_some_and(|id| self.attribute_use[id as usize] > 0)
     }
 
     fn word_id(&mut self, word: &str) -> u32 {
-        if let Some(id) = self.word_ids.get(word) {
-            return *id;
+        if let Some(id) = self.words.get(word) {
+            return id;
         }
-        let id = self.words.len() as u32;
-        self.words.push(word.to_owned());
-        self.word_ids.insert(word.to_owned(), id);
+        let id = self.words.id(word);
         self.sorted_words.insert(word.to_owned(), id);
         let length = word.chars().count();
         if self.by_length.len() <= length {
@@ -169,6 +259,12 @@ impl Engine {
             Some(slot) => slot,
             None => {
                 self.docs.push(None);
+                self.category_of.push(NONE);
+                self.price_of.push(0);
+                self.in_stock.push(false);
+                for column in &mut self.attribute_columns {
+                    column.push(NONE);
+                }
                 (self.docs.len() - 1) as u32
             }
         };
@@ -185,11 +281,22 @@ impl Engine {
                 list.insert(at, slot);
             }
         }
-        for (name, _) in &document.attributes {
-            *self.attribute_use.entry(name.clone()).or_default() += 1;
+        let at = slot as usize;
+        self.category_of[at] = self.dense_category(document.category_id);
+        self.price_of[at] = document.price;
+        self.in_stock[at] = document.in_stock;
+        for (name, value) in &document.attributes {
+            let name = self.attribute_names.id(name);
+            let value = self.attribute_values.id(value);
+            if name as usize == self.attribute_columns.len() {
+                self.attribute_columns.push(vec![NONE; self.docs.len()]);
+                self.attribute_use.push(0);
+            }
+            self.attribute_columns[name as usize][at] = value;
+            self.attribute_use[name as usize] += 1;
         }
         self.slots.insert(document.id, slot);
-        self.docs[slot as usize] = Some(Doc {
+        self.docs[at] = Some(Doc {
             sort_name: document.name.to_lowercase(),
             document,
             name_words,
@@ -202,28 +309,28 @@ impl Engine {
         let Some(slot) = self.slots.remove(&id) else {
             return;
         };
-        if let Some(doc) = self.docs[slot as usize].take() {
-            for (name, _) in &doc.document.attributes {
-                if let Some(count) = self.attribute_use.get_mut(name) {
-                    *count -= 1;
-                    if *count == 0 {
-                        self.attribute_use.remove(name);
-                    }
-                }
-            }
+        let at = slot as usize;
+        if let Some(doc) = self.docs[at].take() {
             for word in doc.name_words.iter().chain(&doc.description_words) {
                 let list = &mut self.postings[*word as usize];
-                if let Ok(at) = list.binary_search(&slot) {
-                    list.remove(at);
+                if let Ok(i) = list.binary_search(&slot) {
+                    list.remove(i);
                 }
             }
         }
+        for (name, column) in self.attribute_columns.iter_mut().enumerate() {
+            if column[at] != NONE {
+                column[at] = NONE;
+                self.attribute_use[name] -= 1;
+            }
+        }
+        self.category_of[at] = NONE;
         self.free.push(slot);
     }
 
     /// Index words that may stand for `token`, and how well.
     fn candidates(&self, token: &str, allow_prefix: bool) -> Candidates {
-        let mut found = Candidates::new();
+        let mut found = Candidates::default();
         let mut offer = |id: u32, candidate: Candidate| {
             if self.postings[id as usize].is_empty() {
                 return;
@@ -235,9 +342,9 @@ impl Engine {
                 found.insert(id, candidate);
             }
         };
-        if let Some(id) = self.word_ids.get(token) {
+        if let Some(id) = self.words.get(token) {
             offer(
-                *id,
+                id,
                 Candidate {
                     typos: 0,
                     prefix: false,
@@ -266,7 +373,7 @@ impl Engine {
             let lengths = length.saturating_sub(budget.into())..=length + usize::from(budget);
             for ids in lengths.filter_map(|l| self.by_length.get(l)) {
                 for id in ids {
-                    let typos = distance_within(token, &self.words[*id as usize], budget);
+                    let typos = distance_within(token, &self.words.names[*id as usize], budget);
                     if let Some(typos) = typos.filter(|t| *t > 0) {
                         offer(
                             *id,
@@ -284,16 +391,17 @@ impl Engine {
 
     /// Slots holding a word of `candidates`, ascending.
     fn slots_matching(&self, candidates: &Candidates) -> Vec<u32> {
-        let mut slots: Vec<u32> = candidates
-            .keys()
-            .flat_map(|id| self.postings[*id as usize].iter().copied())
-            .collect();
+        let mut lists = candidates.keys().map(|id| &self.postings[*id as usize]);
+        if candidates.len() == 1 {
+            return lists.next().cloned().unwrap_or_default();
+        }
+        let mut slots: Vec<u32> = lists.flatten().copied().collect();
         slots.sort_unstable();
         slots.dedup();
         slots
     }
 
-    /// The slots of documents matching every query word, and each word's candidates.
+    /// The slots of products matching every query word, and each word's candidates.
     fn matching(&self, q: &str) -> (Vec<u32>, Vec<Candidates>) {
         let mut tokens = words(q);
         let mut seen = HashSet::new();
@@ -331,24 +439,24 @@ impl Engine {
             .expect("matching only yields live slots")
     }
 
-    /// Ranking key of a matching document: smaller sorts first.
+    /// How well a matching product fits the query. `hits` is scratch space, one
+    /// list per query word, reused between products to save allocations.
     fn relevance(
         &self,
         doc: &Doc,
         per_token: &[Candidates],
-    ) -> (u32, Reverse<usize>, u32, Reverse<usize>) {
+        hits: &mut [Vec<(u8, u32)>],
+    ) -> Relevance {
         let mut typos = 0u32;
         let mut in_name = 0;
         let mut exact = 0;
-        // Per query word, (field, position) of its matches.
-        let mut positions: Vec<Vec<(u8, usize)>> = Vec::with_capacity(per_token.len());
-        for candidates in per_token {
+        for (candidates, hits) in per_token.iter().zip(hits.iter_mut()) {
+            hits.clear();
             let mut best: Option<Candidate> = None;
-            let mut hits = Vec::new();
             for (field, list) in [(0u8, &doc.name_words), (1u8, &doc.description_words)] {
                 for (position, word) in list.iter().enumerate() {
                     if let Some(candidate) = candidates.get(word) {
-                        hits.push((field, position));
+                        hits.push((field, position as u32));
                         if best.is_none_or(|b| candidate.rank() < b.rank()) {
                             best = Some(*candidate);
                         }
@@ -361,96 +469,89 @@ impl Engine {
                     exact += 1;
                 }
             }
-            if hits.iter().any(|(field, _)| *field == 0) {
+            if hits.first().is_some_and(|(field, _)| *field == 0) {
                 in_name += 1;
             }
-            positions.push(hits);
         }
         // Query words next to each other, in order, in one field score best.
-        let proximity = positions
+        let proximity = hits[..per_token.len()]
             .windows(2)
             .map(|pair| {
-                pair[0]
-                    .iter()
-                    .flat_map(|a| pair[1].iter().map(move |b| (a, b)))
-                    .filter(|(a, b)| a.0 == b.0)
-                    .map(|(a, b)| {
-                        let (a, b) = (a.1 as i64, b.1 as i64);
-                        if b > a {
-                            (b - a) as u32
-                        } else {
-                            (a - b + 1) as u32
-                        }
-                    })
-                    .min()
-                    .unwrap_or(FAR)
-                    .min(FAR)
+                let mut best = FAR;
+                for a in &pair[0] {
+                    for b in pair[1].iter().filter(|b| b.0 == a.0) {
+                        let gap = if b.1 > a.1 { b.1 - a.1 } else { a.1 - b.1 + 1 };
+                        best = best.min(gap);
+                    }
+                }
+                best
             })
             .sum();
         (typos, Reverse(in_name), proximity, Reverse(exact))
     }
 
-    fn compare(&self, sort: Sort, a: &Doc, b: &Doc) -> Ordering {
+    fn compare(&self, sort: Sort, a: u32, b: u32) -> Ordering {
+        let (da, db) = (self.doc(a), self.doc(b));
         let by_name = || {
-            a.sort_name
-                .cmp(&b.sort_name)
-                .then(a.document.id.cmp(&b.document.id))
+            da.sort_name
+                .cmp(&db.sort_name)
+                .then(da.document.id.cmp(&db.document.id))
         };
+        let (pa, pb) = (self.price_of[a as usize], self.price_of[b as usize]);
         match sort {
             Sort::Relevance | Sort::Name => by_name(),
-            Sort::PriceAsc => a.document.price.cmp(&b.document.price).then_with(by_name),
-            Sort::PriceDesc => b.document.price.cmp(&a.document.price).then_with(by_name),
-            Sort::Newest => b
+            Sort::PriceAsc => pa.cmp(&pb).then_with(by_name),
+            Sort::PriceDesc => pb.cmp(&pa).then_with(by_name),
+            Sort::Newest => db
                 .document
                 .created_at
-                .cmp(&a.document.created_at)
-                .then(b.document.id.cmp(&a.document.id)),
+                .cmp(&da.document.created_at)
+                .then(db.document.id.cmp(&da.document.id)),
         }
     }
 
-    /// The category `slug` names and every category below it, each mapped to the
-    /// child of `slug` it lies under (itself for `slug`).
-    fn subtree(&self, root: Option<i64>) -> HashMap<i64, Option<i64>> {
-        let mut children: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
-        for c in self.categories.values() {
-            children.entry(c.parent_id).or_default().push(c.id);
-        }
-        let mut under = HashMap::new();
-        let mut stack: Vec<(i64, Option<i64>)> = match root {
-            Some(root) => {
-                under.insert(root, None);
-                children
-                    .get(&Some(root))
-                    .into_iter()
-                    .flatten()
-                    .map(|c| (*c, Some(*c)))
-                    .collect()
+    /// Per dense category: NONE outside the chosen category's subtree, ROOT for the
+    /// chosen category itself, else the child of the chosen one (or, with none chosen,
+    /// the top-level category) it lies under.
+    fn subtree(&self, root: Option<u32>) -> Vec<u32> {
+        let mut children: Vec<Vec<u32>> = vec![Vec::new(); self.categories.len()];
+        let mut tops = Vec::new();
+        for (i, c) in self.categories.iter().enumerate() {
+            match c.parent_id.map(|p| self.dense_category(p)) {
+                Some(parent) if parent != NONE => children[parent as usize].push(i as u32),
+                _ => tops.push(i as u32),
             }
-            None => children
-                .get(&None)
-                .into_iter()
-                .flatten()
-                .map(|c| (*c, Some(*c)))
-                .collect(),
+        }
+        let mut under = vec![NONE; self.categories.len()];
+        let mut stack: Vec<(u32, u32)> = match root {
+            Some(root) => {
+                under[root as usize] = ROOT;
+                children[root as usize].iter().map(|c| (*c, *c)).collect()
+            }
+            None => tops.iter().map(|c| (*c, *c)).collect(),
         };
         while let Some((id, top)) = stack.pop() {
-            under.insert(id, top);
-            for child in children.get(&Some(id)).into_iter().flatten() {
-                stack.push((*child, top));
+            if under[id as usize] != NONE {
+                continue; // a cycle: never in a valid tree, but never loop forever
             }
+            under[id as usize] = top;
+            stack.extend(children[id as usize].iter().map(|c| (*c, top)));
         }
         under
     }
 
-    fn trail(&self, id: i64) -> Vec<CategoryLink> {
+    fn trail(&self, dense: u32) -> Vec<CategoryLink> {
         let mut trail = Vec::new();
-        let mut next = Some(id);
-        while let Some(category) = next.and_then(|id| self.categories.get(&id)) {
+        let mut next = Some(dense);
+        while let Some(category) = next.and_then(|i| self.categories.get(i as usize)) {
             trail.push(CategoryLink {
                 slug: category.slug.clone(),
                 name: category.name.clone(),
             });
-            next = category.parent_id;
+            next = category
+                .parent_id
+                .map(|p| self.dense_category(p))
+                .filter(|p| *p != NONE);
             if trail.len() > self.categories.len() {
                 break; // a cycle: never in a valid tree, but never loop forever
             }
@@ -472,88 +573,95 @@ impl Engine {
         let under = self.subtree(category);
         let currency = self.currency.unwrap_or(Currency::GBP);
         let unit = currency.minor_per_major();
-        let bucket_of = |price: i64| {
-            PRICE_EDGES
-                .iter()
-                .position(|edge| price < edge * unit)
-                .unwrap_or(PRICE_EDGES.len())
-        };
-        // Attribute filters present in the index; unknown names filter nothing.
-        let mut attribute_filters: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
+        let edges: Vec<i64> = PRICE_EDGES.iter().map(|edge| edge * unit).collect();
+        // Attribute filters: per attribute name id, the allowed value ids; names no
+        // product has filter nothing.
+        let mut allowed: Vec<Option<Vec<bool>>> = vec![None; self.attribute_columns.len()];
         for (name, value) in &query.attributes {
-            if self.has_attribute(name) {
-                attribute_filters
-                    .entry(name.as_str())
-                    .or_default()
-                    .insert(value.as_str());
+            if let Some(name) = self.attribute_names.get(name) {
+                let values = allowed[name as usize]
+                    .get_or_insert_with(|| vec![false; self.attribute_values.names.len()]);
+                if let Some(value) = self.attribute_values.get(value) {
+                    values[value as usize] = true;
+                }
             }
         }
-        let attribute_bit: HashMap<&str, usize> = attribute_filters
-            .keys()
-            .enumerate()
-            .map(|(i, name)| (*name, FIRST_ATTRIBUTE_BIT + i))
-            .collect();
+        let attribute_bits: Vec<Option<usize>> = {
+            let mut next = FIRST_ATTRIBUTE_BIT;
+            allowed
+                .iter()
+                .map(|a| {
+                    a.as_ref().map(|_| {
+                        next += 1;
+                        next - 1
+                    })
+                })
+                .collect()
+        };
 
         let (slots, per_token) = self.matching(&query.q);
 
         let mut results: Vec<u32> = Vec::new();
-        let mut category_counts: HashMap<i64, u64> = HashMap::new();
+        let mut category_counts = vec![0u64; self.categories.len()];
         let mut price_counts = [0u64; PRICE_EDGES.len() + 1];
         let mut in_stock = 0u64;
-        let mut attribute_counts: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+        let value_count = self.attribute_values.names.len();
+        let mut attribute_counts: Vec<Vec<u64>> =
+            vec![vec![0; value_count]; self.attribute_columns.len()];
         for slot in slots {
-            let doc = self.doc(slot);
-            let d = &doc.document;
+            let at = slot as usize;
+            let price = self.price_of[at];
+            let stocked = self.in_stock[at];
+            let child = match self.category_of[at] {
+                NONE => NONE,
+                dense => under[dense as usize],
+            };
             let mut failing: u64 = 0;
-            let child = under.get(&d.category_id);
-            if category.is_some() && child.is_none() {
+            if category.is_some() && child == NONE {
                 failing |= 1 << Filter::Category as u64;
             }
-            if query.min_price.is_some_and(|min| d.price < min)
-                || query.max_price.is_some_and(|max| d.price > max)
+            if query.min_price.is_some_and(|min| price < min)
+                || query.max_price.is_some_and(|max| price > max)
             {
                 failing |= 1 << Filter::Price as u64;
             }
-            if query.in_stock && !d.in_stock {
+            if query.in_stock && !stocked {
                 failing |= 1 << Filter::Stock as u64;
             }
-            for (name, values) in &attribute_filters {
-                let holds = d
-                    .attributes
-                    .iter()
-                    .any(|(n, v)| n == name && values.contains(v.as_str()));
-                if !holds {
-                    failing |= 1 << attribute_bit[name];
+            for (name, values) in allowed.iter().enumerate() {
+                if let Some(values) = values {
+                    let value = self.attribute_columns[name][at];
+                    if value == NONE || !values[value as usize] {
+                        failing |= 1 << attribute_bits[name].unwrap_or(0);
+                    }
                 }
             }
-            // Counted by a facet when every other filter passes.
-            let counts_for = |bit: usize| failing & !(1u64 << bit) == 0;
             if failing == 0 {
                 results.push(slot);
             }
-            if counts_for(Filter::Category as usize) {
-                if let Some(Some(child)) = child {
-                    *category_counts.entry(*child).or_default() += 1;
-                }
+            // A facet counts a product when every other filter passes.
+            let counts_for = |bit: usize| failing & !(1u64 << bit) == 0;
+            if child != NONE && child != ROOT && counts_for(Filter::Category as usize) {
+                category_counts[child as usize] += 1;
             }
             if counts_for(Filter::Price as usize) {
-                price_counts[bucket_of(d.price)] += 1;
+                let bucket = edges
+                    .iter()
+                    .position(|edge| price < *edge)
+                    .unwrap_or(edges.len());
+                price_counts[bucket] += 1;
             }
-            if counts_for(Filter::Stock as usize) && d.in_stock {
+            if stocked && counts_for(Filter::Stock as usize) {
                 in_stock += 1;
             }
-            for (name, value) in &d.attributes {
-                let bit = attribute_bit.get(name.as_str()).copied();
-                let counted = match bit {
+            for (name, column) in self.attribute_columns.iter().enumerate() {
+                let value = column[at];
+                let counted = match attribute_bits[name] {
                     Some(bit) => counts_for(bit),
                     None => failing == 0,
                 };
-                if counted {
-                    *attribute_counts
-                        .entry(name.as_str())
-                        .or_default()
-                        .entry(value.as_str())
-                        .or_default() += 1;
+                if value != NONE && counted {
+                    attribute_counts[name][value as usize] += 1;
                 }
             }
         }
@@ -570,19 +678,18 @@ impl Engine {
         }
         // Only the first `page × per_page` need to be in order.
         let wanted = (page * per_page).min(total);
-        let by_relevance = query.sort == Sort::Relevance && !per_token.is_empty();
-        if by_relevance {
-            let mut keyed: Vec<_> = results
-                .iter()
-                .map(|slot| {
-                    let doc = self.doc(*slot);
-                    (self.relevance(doc, &per_token), *slot)
-                })
-                .collect();
-            type Keyed = ((u32, Reverse<usize>, u32, Reverse<usize>), u32);
-            let order = |a: &Keyed, b: &Keyed| {
+        if query.sort == Sort::Relevance && !per_token.is_empty() {
+            let mut hits: Vec<Vec<(u8, u32)>> = vec![Vec::new(); per_token.len()];
+            let mut keyed: Vec<(Relevance, u32)> = Vec::with_capacity(results.len());
+            for slot in &results {
+                keyed.push((
+                    self.relevance(self.doc(*slot), &per_token, &mut hits),
+                    *slot,
+                ));
+            }
+            let order = |a: &(Relevance, u32), b: &(Relevance, u32)| {
                 a.0.cmp(&b.0)
-                    .then_with(|| self.compare(Sort::Name, self.doc(a.1), self.doc(b.1)))
+                    .then_with(|| self.compare(Sort::Name, a.1, b.1))
             };
             if wanted > 0 && wanted < keyed.len() {
                 keyed.select_nth_unstable_by(wanted - 1, order);
@@ -591,7 +698,7 @@ impl Engine {
             keyed.sort_unstable_by(order);
             results = keyed.into_iter().map(|(_, slot)| slot).collect();
         } else {
-            let order = |a: &u32, b: &u32| self.compare(query.sort, self.doc(*a), self.doc(*b));
+            let order = |a: &u32, b: &u32| self.compare(query.sort, *a, *b);
             if wanted > 0 && wanted < results.len() {
                 results.select_nth_unstable_by(wanted - 1, order);
                 results.truncate(wanted);
@@ -611,7 +718,7 @@ impl Engine {
                     .name_words
                     .iter()
                     .filter(|w| per_token.iter().any(|c| c.contains_key(w)))
-                    .map(|w| self.words[*w as usize].clone())
+                    .map(|w| self.words.names[*w as usize].clone())
                     .collect();
                 (doc.document.id, words)
             })
@@ -619,7 +726,9 @@ impl Engine {
 
         let mut category_values: Vec<(&CategoryNode, u64)> = category_counts
             .iter()
-            .filter_map(|(id, count)| self.categories.get(id).map(|c| (c, *count)))
+            .enumerate()
+            .filter(|(_, count)| **count > 0)
+            .map(|(i, count)| (&self.categories[i], *count))
             .collect();
         category_values.sort_by(|a, b| (a.0.position, &a.0.name).cmp(&(b.0.position, &b.0.name)));
         let mut lower = 0;
@@ -628,7 +737,7 @@ impl Engine {
             .enumerate()
             .map(|(i, count)| {
                 let min = lower;
-                let max = PRICE_EDGES.get(i).map(|edge| edge * unit - 1);
+                let max = edges.get(i).map(|edge| edge - 1);
                 lower = max.map_or(lower, |m| m + 1);
                 PriceBucket {
                     min: Money::new(min, currency),
@@ -638,6 +747,39 @@ impl Engine {
                 }
             })
             .collect();
+        let mut attributes: Vec<AttributeFacet> = attribute_counts
+            .iter()
+            .enumerate()
+            .filter(|(name, _)| self.attribute_use[*name] > 0)
+            .map(|(name, counts)| {
+                let name = &self.attribute_names.names[name];
+                let mut values: Vec<FacetValue> = counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(value, count)| {
+                        **count > 0
+                            || query.has_attribute(name, &self.attribute_values.names[*value])
+                    })
+                    .map(|(value, count)| {
+                        let value = &self.attribute_values.names[value];
+                        FacetValue {
+                            value: value.clone(),
+                            label: value.clone(),
+                            count: *count,
+                            selected: query.has_attribute(name, value),
+                        }
+                    })
+                    .collect();
+                values.sort_by(|a, b| a.value.cmp(&b.value));
+                AttributeFacet {
+                    name: name.clone(),
+                    label: attribute_label(name),
+                    values,
+                }
+            })
+            .filter(|facet| !facet.values.is_empty())
+            .collect();
+        attributes.sort_by(|a, b| a.name.cmp(&b.name));
         let facets = Facets {
             categories: category_values
                 .into_iter()
@@ -650,22 +792,7 @@ impl Engine {
                 .collect(),
             price,
             in_stock,
-            attributes: attribute_counts
-                .into_iter()
-                .map(|(name, values)| AttributeFacet {
-                    name: name.to_owned(),
-                    label: attribute_label(name),
-                    values: values
-                        .into_iter()
-                        .map(|(value, count)| FacetValue {
-                            value: value.to_owned(),
-                            label: value.to_owned(),
-                            count,
-                            selected: query.has_attribute(name, value),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            attributes,
         };
         Ok(Found {
             ids,
@@ -673,7 +800,7 @@ impl Engine {
             total: total as u64,
             page_count: page_count as u32,
             facets,
-            category_trail: category.map(|id| self.trail(id)).unwrap_or_default(),
+            category_trail: category.map(|c| self.trail(c)).unwrap_or_default(),
         })
     }
 
@@ -684,10 +811,14 @@ impl Engine {
         if per_token.is_empty() {
             return Vec::new();
         }
-        let mut keyed: Vec<_> = slots
-            .iter()
-            .map(|slot| (self.relevance(self.doc(*slot), &per_token), *slot))
-            .collect();
+        let mut hits: Vec<Vec<(u8, u32)>> = vec![Vec::new(); per_token.len()];
+        let mut keyed: Vec<(Relevance, u32)> = Vec::with_capacity(slots.len());
+        for slot in &slots {
+            keyed.push((
+                self.relevance(self.doc(*slot), &per_token, &mut hits),
+                *slot,
+            ));
+        }
         let consider = keyed.len().min(200);
         if consider > 0 && consider < keyed.len() {
             keyed.select_nth_unstable_by(consider - 1, |a, b| a.0.cmp(&b.0));
@@ -695,7 +826,7 @@ impl Engine {
         }
         keyed.sort_unstable_by(|a, b| {
             a.0.cmp(&b.0)
-                .then_with(|| self.compare(Sort::Name, self.doc(a.1), self.doc(b.1)))
+                .then_with(|| self.compare(Sort::Name, a.1, b.1))
         });
         let mut suggestions: Vec<String> = Vec::new();
         for (_, slot) in keyed {
@@ -708,7 +839,7 @@ impl Engine {
                         .chain(&doc.description_words)
                         .filter_map(|w| candidates.get(w).map(|c| (c.rank(), *w)))
                         .min()
-                        .map(|(_, w)| self.words[w as usize].as_str())
+                        .map(|(_, w)| self.words.names[w as usize].as_str())
                 })
                 .collect();
             if let Some(phrase) = phrase {
