@@ -72,6 +72,10 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(static_file_or_not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            crate::page_cache::PageCache::new(state.search.clone()),
+            crate::page_cache::serve_cached,
+        ))
         .layer(sessions)
         .layer(
             ServiceBuilder::new()

@@ -5,6 +5,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod page_cache;
 pub mod telemetry;
 
 use app::db::{connect, ConnectError, Db};

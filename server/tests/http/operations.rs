@@ -99,3 +99,62 @@ async fn imported_pictures_are_served_from_the_media_folder_for_good() {
         .contains("immutable"));
     assert_eq!(app.get("/media/imported/missing.png").await.status(), 404);
 }
+
+#[tokio::test]
+async fn anonymous_pages_are_cached_until_the_catalog_changes() {
+    let app = TestApp::seeded(30).await;
+    let cache_state = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("x-cache")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let first = app.get("/categories/clothing").await;
+    assert_eq!(cache_state(&first).as_deref(), Some("miss"));
+    let html = first.text().await.unwrap();
+    let again = app.get("/categories/clothing").await;
+    assert_eq!(cache_state(&again).as_deref(), Some("hit"));
+    assert_eq!(again.text().await.unwrap(), html);
+
+    // A catalog write moves the revision: the next request renders afresh.
+    let mut tx = app.db.pool().begin().await.unwrap();
+    sqlx::query(
+        "UPDATE products SET name = 'Renamed Thing' WHERE id = (SELECT MIN(id) FROM products)",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM products")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    app::catalog::writes::record_changes(&mut tx, &[id])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    app.search.refresh(&app.db).await.unwrap();
+    let after = app.get("/categories/clothing").await;
+    assert_eq!(cache_state(&after).as_deref(), Some("miss"));
+
+    // Shoppers with a session, and requests asking to revalidate, are never served from it.
+    let with_session = app
+        .client
+        .get(format!("{}/categories/clothing", app.base))
+        .header("cookie", "id=someone")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cache_state(&with_session), None);
+    let no_cache = app
+        .client
+        .get(format!("{}/categories/clothing", app.base))
+        .header("cache-control", "no-cache")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cache_state(&no_cache), None);
+    // Errors are not kept.
+    let missing = app.get("/products/no-such-thing").await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(cache_state(&missing).as_deref(), Some("bypass"));
+}

@@ -1,0 +1,140 @@
+//! A cache of whole responses for anonymous GETs (pages and API reads), so a shop
+//! answers its busiest pages at close to the speed of a static file. An entry is
+//! valid for the catalog revision it was rendered at: any catalog write moves the
+//! revision (see the search index's change feed) and so retires every entry. Requests
+//! that carry a session cookie, ask for revalidation (`Cache-Control: no-cache`) or
+//! are conditional always reach the handler; so do non-200 answers.
+
+use app::search::index::SearchIndex;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// Entries kept; past this the cache starts again empty (simple and bounded).
+const MAX_ENTRIES: usize = 2_000;
+/// Larger bodies are not worth holding in memory.
+const MAX_BODY: usize = 1 << 20;
+/// The session cookie's name (tower-sessions' default).
+const SESSION_COOKIE: &str = "id";
+
+struct Entry {
+    revision: i64,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+#[derive(Clone)]
+pub struct PageCache {
+    index: SearchIndex,
+    entries: Arc<RwLock<HashMap<String, Entry>>>,
+}
+
+impl PageCache {
+    pub fn new(index: SearchIndex) -> PageCache {
+        PageCache {
+            index,
+            entries: Arc::default(),
+        }
+    }
+}
+
+fn has_session(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|cookie| cookie.trim().split('=').next() == Some(SESSION_COOKIE))
+}
+
+fn cacheable(request: &Request) -> bool {
+    let headers = request.headers();
+    let path = request.uri().path();
+    request.method() == Method::GET
+        && !matches!(path, "/healthz" | "/readyz")
+        && !path.starts_with("/pkg/")
+        && !path.starts_with("/media/")
+        && !headers.contains_key(header::IF_NONE_MATCH)
+        && !headers.contains_key(header::IF_MODIFIED_SINCE)
+        && !headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-cache") || v.contains("no-store"))
+        && !has_session(headers)
+}
+
+fn marked(mut response: Response, state: &'static str) -> Response {
+    response
+        .headers_mut()
+        .insert("x-cache", HeaderValue::from_static(state));
+    response
+}
+
+pub async fn serve_cached(
+    State(cache): State<PageCache>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !cacheable(&request) {
+        return next.run(request).await;
+    }
+    let key = request.uri().to_string();
+    let revision = cache.index.revision();
+    {
+        let entries = cache.entries.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(entry) = entries.get(&key).filter(|e| e.revision == revision) {
+            let mut response = Response::new(Body::from(entry.body.clone()));
+            *response.headers_mut() = entry.headers.clone();
+            return marked(response, "hit");
+        }
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
+        return marked(response, "bypass");
+    }
+    let (parts, body) = response.into_parts();
+    // Our own handlers build these bodies in memory, so reading them cannot fail
+    // for want of a peer; if it fails anyway, say so rather than send half a page.
+    let body = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%key, %error, "could not read a response body to cache");
+            let mut failed = Response::new(Body::empty());
+            *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            return failed;
+        }
+    };
+    if body.len() <= MAX_BODY {
+        let mut entries = cache.entries.write().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(
+            key,
+            Entry {
+                revision,
+                headers: parts.headers.clone(),
+                body: body.clone(),
+            },
+        );
+    }
+    marked(Response::from_parts(parts, Body::from(body)), "miss")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_cookie_named_id_counts_as_a_session() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "theme=dark; id=abc".parse().unwrap());
+        assert!(has_session(&headers));
+        headers.insert(header::COOKIE, "idea=1; theme=dark".parse().unwrap());
+        assert!(!has_session(&headers));
+    }
+}
