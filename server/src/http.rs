@@ -64,7 +64,10 @@ pub fn router(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    crate::security::set_page_policy();
+                }
             },
             {
                 let options = state.leptos_options.clone();
@@ -77,6 +80,7 @@ pub fn router(state: AppState) -> Router {
             crate::page_cache::serve_cached,
         ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -89,6 +93,7 @@ pub fn router(state: AppState) -> Router {
                     tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(axum::middleware::from_fn(crate::security::harden))
                 .layer(CompressionLayer::new()),
         )
         .with_state(state)

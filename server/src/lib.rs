@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod page_cache;
+pub mod security;
 pub mod telemetry;
 
 use app::db::{connect, ConnectError, Db};

@@ -25,6 +25,32 @@ struct Entry {
     revision: i64,
     headers: HeaderMap,
     body: Bytes,
+    /// The script nonce in the page and its policy: replaced on every replay, so no
+    /// two responses share one.
+    nonce: Option<String>,
+}
+
+/// The entry as a new response, with a fresh nonce where it has one.
+fn replay(entry: &Entry) -> Response {
+    let mut headers = entry.headers.clone();
+    let body = match &entry.nonce {
+        Some(old) => {
+            let fresh = leptos::nonce::Nonce::new().to_string();
+            if let Some(policy) = headers
+                .get(header::CONTENT_SECURITY_POLICY)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| HeaderValue::from_str(&v.replace(old.as_str(), &fresh)).ok())
+            {
+                headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+            }
+            let html = String::from_utf8_lossy(&entry.body).replace(old.as_str(), &fresh);
+            Bytes::from(html)
+        }
+        None => entry.body.clone(),
+    };
+    let mut response = Response::new(Body::from(body));
+    *response.headers_mut() = headers;
+    response
 }
 
 #[derive(Clone)]
@@ -87,9 +113,7 @@ pub async fn serve_cached(
     {
         let entries = cache.entries.read().unwrap_or_else(|e| e.into_inner());
         if let Some(entry) = entries.get(&key).filter(|e| e.revision == revision) {
-            let mut response = Response::new(Body::from(entry.body.clone()));
-            *response.headers_mut() = entry.headers.clone();
-            return marked(response, "hit");
+            return marked(replay(entry), "hit");
         }
     }
     let response = next.run(request).await;
@@ -119,6 +143,12 @@ pub async fn serve_cached(
                 revision,
                 headers: parts.headers.clone(),
                 body: body.clone(),
+                nonce: parts
+                    .headers
+                    .get(header::CONTENT_SECURITY_POLICY)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(crate::security::nonce_in_policy)
+                    .map(str::to_owned),
             },
         );
     }

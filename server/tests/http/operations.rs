@@ -111,10 +111,16 @@ async fn anonymous_pages_are_cached_until_the_catalog_changes() {
     };
     let first = app.get("/categories/clothing").await;
     assert_eq!(cache_state(&first).as_deref(), Some("miss"));
+    let first_nonce = policy_nonce(&first);
     let html = first.text().await.unwrap();
     let again = app.get("/categories/clothing").await;
     assert_eq!(cache_state(&again).as_deref(), Some("hit"));
-    assert_eq!(again.text().await.unwrap(), html);
+    // The same page, but for its script nonce (see the next test).
+    let again_nonce = policy_nonce(&again);
+    assert_eq!(
+        again.text().await.unwrap().replace(&again_nonce, "NONCE"),
+        html.replace(&first_nonce, "NONCE")
+    );
 
     // A catalog write moves the revision: the next request renders afresh.
     let mut tx = app.db.pool().begin().await.unwrap();
@@ -157,4 +163,74 @@ async fn anonymous_pages_are_cached_until_the_catalog_changes() {
     let missing = app.get("/products/no-such-thing").await;
     assert_eq!(missing.status(), 404);
     assert_eq!(cache_state(&missing).as_deref(), Some("bypass"));
+}
+
+/// The nonce a page's Content-Security-Policy allows.
+fn policy_nonce(response: &reqwest::Response) -> String {
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    server::security::nonce_in_policy(policy)
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn pages_allow_only_their_own_scripts_with_a_fresh_nonce_each_time() {
+    let app = TestApp::seeded(5).await;
+    let first = app.get("/").await;
+    let nonce = policy_nonce(&first);
+    let policy = first.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("frame-ancestors 'none'"));
+    assert!(policy.contains("object-src 'none'"));
+    assert_eq!(first.headers()["x-content-type-options"], "nosniff");
+    let html = first.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+    // The second request is served from the page cache, yet with a new nonce.
+    let second = app.get("/").await;
+    assert_eq!(second.headers()["x-cache"], "hit");
+    let fresh = policy_nonce(&second);
+    assert_ne!(fresh, nonce);
+    let html = second.text().await.unwrap();
+    assert!(html.contains(&format!("nonce=\"{fresh}\"")));
+    assert!(!html.contains(&nonce));
+}
+
+#[tokio::test]
+async fn a_post_started_by_another_site_is_refused() {
+    let app = TestApp::seeded(5).await;
+    let url = format!("{}/rpc/suggest_searches", app.base);
+    let forged = app
+        .client
+        .post(&url)
+        .header("origin", "https://evil.example")
+        .form(&[("q", "oak")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let cross = app
+        .client
+        .post(&url)
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("q", "oak")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), 403);
+    let own = app
+        .client
+        .post(&url)
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("q", "oak")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
 }
