@@ -1,8 +1,12 @@
 //! Accounts: users, their roles and passwords, and the session store they log in with.
 
+pub mod api;
+
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod session_store;

@@ -1,6 +1,6 @@
 //! Account queries and rules.
 
-use super::password::{self, check_strength, Password, WeakPassword};
+use super::password::{self, check_strength, Password, PasswordHash, WeakPassword};
 use crate::db::{now_millis, Db};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +71,88 @@ pub async fn create_user(
         Some(id) => CreateUser::Created { id },
         None => CreateUser::EmailTaken,
     })
+}
+
+/// A signed-in person, as the rest of the shop needs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    role: String,
+    password_hash: String,
+}
+
+impl UserRow {
+    fn into_user(self) -> User {
+        User {
+            id: self.id,
+            email: self.email,
+            role: if self.role == "staff" {
+                Role::Staff
+            } else {
+                Role::Customer
+            },
+        }
+    }
+}
+
+/// A hash of nothing anyone knows, checked when the email is unknown so that an
+/// unknown email and a wrong password take the same time.
+async fn dummy_hash() -> PasswordHash {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let phc = DUMMY
+        .get_or_init(|| async {
+            password::hash(Password::new("not a password anyone has".into()))
+                .await
+                .map(|h| h.as_str().to_owned())
+                .unwrap_or_default()
+        })
+        .await;
+    PasswordHash::from_stored(phc.clone())
+}
+
+/// The user with this email and password, or `None` for an unknown email or a wrong
+/// password: callers cannot tell which, and neither can an observer's stopwatch.
+pub async fn authenticate(
+    db: &Db,
+    email: &str,
+    password: Password,
+) -> Result<Option<User>, sqlx::Error> {
+    let row = match normalise_email(email) {
+        Some(email) => {
+            sqlx::query_as::<_, UserRow>(
+                "SELECT id, email, role, password_hash FROM users WHERE email = $1",
+            )
+            .bind(email)
+            .fetch_optional(db.pool())
+            .await?
+        }
+        None => None,
+    };
+    let hash = match &row {
+        Some(row) => PasswordHash::from_stored(row.password_hash.clone()),
+        None => dummy_hash().await,
+    };
+    let matches = password::verify(password, hash).await;
+    Ok(row.filter(|_| matches).map(UserRow::into_user))
+}
+
+/// The user with this id, if the account still exists.
+pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
+    Ok(sqlx::query_as::<_, UserRow>(
+        "SELECT id, email, role, password_hash FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .map(UserRow::into_user))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a free port with a fresh database (SQLite, or
 //! PostgreSQL when `BAZAAR_TEST_POSTGRES_URL` is set), spoken to over HTTP.
 
+mod accounts;
 mod api;
 mod cli;
 mod helpers;

@@ -1,0 +1,189 @@
+//! Signing up, in and out over HTTP, as a browser would (cookie-keeping client).
+
+use crate::helpers::TestApp;
+use app::accounts::api::SIGN_IN_REFUSED;
+use app::accounts::password::Password;
+use app::accounts::server::{create_user, Role};
+use serde_json::Value;
+
+const EMAIL: &str = "ann@shop.test";
+const PASSWORD: &str = "a long enough secret";
+
+/// Calls a server function as a same-origin form post; returns status and JSON.
+async fn call(
+    app: &TestApp,
+    client: &reqwest::Client,
+    name: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let response = client
+        .post(format!("{}/rpc/{name}", app.base))
+        .header("sec-fetch-site", "same-origin")
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// The session cookie a response sets, if any.
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("id="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+async fn with_account(app: &TestApp) {
+    create_user(
+        &app.db,
+        EMAIL,
+        Password::new(PASSWORD.into()),
+        Role::Customer,
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn registering_signs_the_shopper_in() {
+    let app = TestApp::seeded(1).await;
+    let browser = browser();
+    let (status, body) = call(
+        &app,
+        &browser,
+        "register",
+        &[("email", "New@Shop.test"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["Ok"]["email"], "new@shop.test");
+    let (_, me) = call(&app, &browser, "current_account", &[]).await;
+    assert_eq!(me["email"], "new@shop.test");
+    // The same email again, and a short password, are refused field by field.
+    let (_, again) = call(
+        &app,
+        &browser,
+        "register",
+        &[("email", "new@shop.test"), ("password", PASSWORD)],
+    )
+    .await;
+    assert!(again["Err"]["email"]
+        .as_str()
+        .unwrap()
+        .contains("already an account"));
+    let (_, short) = call(
+        &app,
+        &browser,
+        "register",
+        &[("email", "b@shop.test"), ("password", "short")],
+    )
+    .await;
+    assert!(short["Err"]["password"]
+        .as_str()
+        .unwrap()
+        .contains("at least 10"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let app = TestApp::seeded(1).await;
+    with_account(&app).await;
+    let (s1, wrong) = call(
+        &app,
+        &browser(),
+        "sign_in",
+        &[("email", EMAIL), ("password", "not the password")],
+    )
+    .await;
+    let (s2, unknown) = call(
+        &app,
+        &browser(),
+        "sign_in",
+        &[("email", "who@shop.test"), ("password", "not the password")],
+    )
+    .await;
+    assert_eq!((s1, &wrong), (s2, &unknown));
+    assert_eq!(wrong["Err"]["form"], SIGN_IN_REFUSED);
+}
+
+#[tokio::test]
+async fn signing_in_changes_the_session_id_so_a_planted_one_is_worthless() {
+    let app = TestApp::seeded(1).await;
+    with_account(&app).await;
+    // The attacker signs in, then plants that session's cookie in the victim's browser.
+    let attacker = reqwest::Client::new();
+    let first = attacker
+        .post(format!("{}/rpc/sign_in", app.base))
+        .form(&[("email", EMAIL), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let planted = session_cookie(&first).expect("a session cookie");
+    let victim = reqwest::Client::new();
+    let second = victim
+        .post(format!("{}/rpc/sign_in", app.base))
+        .header("cookie", &planted)
+        .form(&[("email", EMAIL), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let issued = session_cookie(&second).expect("a new session cookie");
+    assert_ne!(issued, planted, "the session id changes at sign-in");
+    // The planted id no longer names a signed-in session.
+    let me = attacker
+        .post(format!("{}/rpc/current_account", app.base))
+        .header("cookie", &planted)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.json::<Value>().await.unwrap(), Value::Null);
+}
+
+#[tokio::test]
+async fn signing_out_deletes_the_session_on_the_server() {
+    let app = TestApp::seeded(1).await;
+    with_account(&app).await;
+    let client = reqwest::Client::new();
+    let signed_in = client
+        .post(format!("{}/rpc/sign_in", app.base))
+        .form(&[("email", EMAIL), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = session_cookie(&signed_in).unwrap();
+    let sessions = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(sessions().await, 1);
+    let out = client
+        .post(format!("{}/rpc/sign_out", app.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 200);
+    assert_eq!(sessions().await, 0);
+    // Replaying the old cookie finds nobody signed in.
+    let me = client
+        .post(format!("{}/rpc/current_account", app.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.json::<Value>().await.unwrap(), Value::Null);
+}
