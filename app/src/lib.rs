@@ -18,6 +18,7 @@ pub mod state;
 
 pub use error::AppError;
 
+use accounts::pages::{AccountPage, RegisterPage, SignInPage};
 use catalog::pages::{CategoryPage, HomePage, ProductPage};
 use layout::{NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
@@ -62,6 +63,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/categories/:slug") view=CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

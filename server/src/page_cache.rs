@@ -117,7 +117,12 @@ pub async fn serve_cached(
         }
     }
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
+    // Redirects (even ones answered as 200 to a script) and cookies are per request.
+    let headers = response.headers();
+    if response.status() != StatusCode::OK
+        || headers.contains_key(header::SET_COOKIE)
+        || headers.contains_key(header::LOCATION)
+    {
         return marked(response, "bypass");
     }
     let (parts, body) = response.into_parts();

@@ -18,6 +18,61 @@ pub struct FormErrors {
     pub password: Option<String>,
     /// About the form as a whole ("Email or password is not right").
     pub form: Option<String>,
+    /// What was typed in the email field, to put back (never the password).
+    pub typed_email: String,
+}
+
+/// A form's answer when it is not accepted. It is the server functions' error type
+/// (not a value inside `Ok`) so that without JavaScript, where the browser posts the
+/// form and is sent back to the page, the answer travels in the URL and the page can
+/// show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum FormError {
+    #[error("Please correct the form.")]
+    Invalid(FormErrors),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl leptos::server_fn::error::FromServerFnError for FormError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        FormError::App(AppError::from_server_fn_error(value))
+    }
+}
+
+impl FormError {
+    /// The field errors to show: the form's own, or a general one for a fault.
+    pub fn errors(&self) -> FormErrors {
+        match self {
+            FormError::Invalid(errors) => errors.clone(),
+            FormError::App(error) => FormErrors {
+                form: Some(error.to_string()),
+                ..FormErrors::default()
+            },
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn invalid(errors: FormErrors) -> FormError {
+    // A form that was not accepted is the sender's to fix: 422, not a 500. A browser
+    // posting the form itself (no JavaScript) is instead sent back to the page, and
+    // a status set here would replace that redirect.
+    let posted_by_browser = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false);
+    if !posted_by_browser {
+        crate::layout::set_status(422);
+    }
+    FormError::Invalid(errors)
 }
 
 /// The same words for an unknown email and a wrong password: which one it was is
@@ -34,27 +89,28 @@ async fn auth_session() -> Result<super::session::AuthSession, AppError> {
 
 /// Creates a customer account and signs it in.
 #[server(prefix = "/rpc", endpoint = "register")]
-pub async fn register(
-    email: String,
-    password: String,
-) -> Result<Result<Account, FormErrors>, AppError> {
+pub async fn register(email: String, password: String) -> Result<Account, FormError> {
     use super::password::Password;
     use super::server::{create_user, user_by_id, CreateUser, Role};
     let state = crate::state::AppState::from_context()?;
-    let outcome = create_user(&state.db, &email, Password::new(password), Role::Customer).await?;
+    let outcome = create_user(&state.db, &email, Password::new(password), Role::Customer)
+        .await
+        .map_err(AppError::from)?;
     let id = match outcome {
         CreateUser::Created { id } => id,
         CreateUser::InvalidEmail => {
-            return Ok(Err(FormErrors {
+            return Err(invalid(FormErrors {
                 email: Some("Enter an email address like name@example.com.".into()),
+                typed_email: email,
                 ..FormErrors::default()
             }))
         }
         // Saying so reveals that the address has an account; the alternative (a
         // silent "check your inbox") needs the email verification still to come.
         CreateUser::EmailTaken => {
-            return Ok(Err(FormErrors {
+            return Err(invalid(FormErrors {
                 email: Some("There is already an account with this email. Sign in instead.".into()),
+                typed_email: email,
                 ..FormErrors::default()
             }))
         }
@@ -65,38 +121,41 @@ pub async fn register(
                 .next()
                 .map(|first| first.to_uppercase().chain(chars).collect())
                 .unwrap_or_default();
-            return Ok(Err(FormErrors {
+            return Err(invalid(FormErrors {
                 password: Some(format!("{sentence}.")),
+                typed_email: email,
                 ..FormErrors::default()
             }));
         }
     };
     let user = user_by_id(&state.db, id)
-        .await?
+        .await
+        .map_err(AppError::from)?
         .ok_or_else(|| AppError::internal("register", "the new account vanished"))?;
     auth_session()
         .await?
         .sign_in(&user)
         .await
         .map_err(|e| AppError::internal("sign in", e))?;
-    Ok(Ok(Account {
+    Ok(Account {
         email: user.email,
         staff: false,
-    }))
+    })
 }
 
 /// Signs in with email and password.
 #[server(prefix = "/rpc", endpoint = "sign_in")]
-pub async fn sign_in(
-    email: String,
-    password: String,
-) -> Result<Result<Account, FormErrors>, AppError> {
+pub async fn sign_in(email: String, password: String) -> Result<Account, FormError> {
     use super::password::Password;
     use super::server::{authenticate, Role};
     let state = crate::state::AppState::from_context()?;
-    let Some(user) = authenticate(&state.db, &email, Password::new(password)).await? else {
-        return Ok(Err(FormErrors {
+    let Some(user) = authenticate(&state.db, &email, Password::new(password))
+        .await
+        .map_err(AppError::from)?
+    else {
+        return Err(invalid(FormErrors {
             form: Some(SIGN_IN_REFUSED.into()),
+            typed_email: email,
             ..FormErrors::default()
         }));
     };
@@ -105,10 +164,10 @@ pub async fn sign_in(
         .sign_in(&user)
         .await
         .map_err(|e| AppError::internal("sign in", e))?;
-    Ok(Ok(Account {
+    Ok(Account {
         email: user.email,
         staff: user.role == Role::Staff,
-    }))
+    })
 }
 
 /// Signs out: the session is deleted on the server.

@@ -1,6 +1,7 @@
 //! Accounts: users, their roles and passwords, and the session store they log in with.
 
 pub mod api;
+pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod password;

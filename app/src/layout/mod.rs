@@ -14,6 +14,7 @@ pub fn SiteHeader() -> impl IntoView {
             <SearchBox/>
             <nav aria-label="Main">
                 <a href="/">"Shop"</a>
+                <a href="/account">"Account"</a>
             </nav>
         </header>
     }
@@ -39,6 +40,20 @@ pub fn set_status(code: u16) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = code;
+}
+
+/// Sends the browser to `path`: a 302 while rendering on the server, a client-side
+/// navigation once hydrated.
+#[component]
+pub fn GoTo(path: &'static str) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect(path);
+    #[cfg(not(feature = "ssr"))]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        request_animation_frame(move || navigate(path, Default::default()));
+    }
+    view! { <p><a href=path>"Continue"</a></p> }
 }
 
 #[component]

@@ -68,21 +68,20 @@ async fn registering_signs_the_shopper_in() {
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(body["Ok"]["email"], "new@shop.test");
+    assert_eq!(body["email"], "new@shop.test");
     let (_, me) = call(&app, &browser, "current_account", &[]).await;
     assert_eq!(me["email"], "new@shop.test");
     // The same email again, and a short password, are refused field by field.
-    let (_, again) = call(
+    let (status, again) = call(
         &app,
         &browser,
         "register",
         &[("email", "new@shop.test"), ("password", PASSWORD)],
     )
     .await;
-    assert!(again["Err"]["email"]
-        .as_str()
-        .unwrap()
-        .contains("already an account"));
+    assert_eq!(status, 422);
+    let taken = again["Invalid"]["email"].as_str().unwrap();
+    assert!(taken.contains("already an account"), "{taken}");
     let (_, short) = call(
         &app,
         &browser,
@@ -90,32 +89,36 @@ async fn registering_signs_the_shopper_in() {
         &[("email", "b@shop.test"), ("password", "short")],
     )
     .await;
-    assert!(short["Err"]["password"]
-        .as_str()
-        .unwrap()
-        .contains("at least 10"));
+    let reason = short["Invalid"]["password"].as_str().unwrap();
+    assert!(reason.contains("at least 10"), "{reason}");
+    assert_eq!(short["Invalid"]["typed_email"], "b@shop.test");
 }
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let app = TestApp::seeded(1).await;
     with_account(&app).await;
-    let (s1, wrong) = call(
+    let (s1, mut wrong) = call(
         &app,
         &browser(),
         "sign_in",
         &[("email", EMAIL), ("password", "not the password")],
     )
     .await;
-    let (s2, unknown) = call(
+    let (s2, mut unknown) = call(
         &app,
         &browser(),
         "sign_in",
         &[("email", "who@shop.test"), ("password", "not the password")],
     )
     .await;
+    assert_eq!(s1, 422);
+    assert_eq!(wrong["Invalid"]["form"], SIGN_IN_REFUSED);
+    // Only the echo of what was typed differs.
+    assert_eq!(wrong["Invalid"]["typed_email"], EMAIL);
+    wrong["Invalid"]["typed_email"] = Value::Null;
+    unknown["Invalid"]["typed_email"] = Value::Null;
     assert_eq!((s1, &wrong), (s2, &unknown));
-    assert_eq!(wrong["Err"]["form"], SIGN_IN_REFUSED);
 }
 
 #[tokio::test]
@@ -186,4 +189,53 @@ async fn signing_out_deletes_the_session_on_the_server() {
         .await
         .unwrap();
     assert_eq!(me.json::<Value>().await.unwrap(), Value::Null);
+}
+
+#[tokio::test]
+async fn without_javascript_a_refused_sign_in_comes_back_to_the_form_with_the_reason() {
+    let app = TestApp::seeded(1).await;
+    with_account(&app).await;
+    let plain_browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let posted = plain_browser
+        .post(format!("{}/rpc/sign_in", app.base))
+        .header("accept", "text/html")
+        .header("referer", format!("{}/login", app.base))
+        .form(&[("email", EMAIL), ("password", "not the password")])
+        .send()
+        .await
+        .unwrap();
+    assert!(posted.status().is_redirection());
+    let location = posted.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.contains("/login") && location.contains("__err"),
+        "{location}"
+    );
+    let page = plain_browser.get(&location).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(SIGN_IN_REFUSED));
+    assert!(
+        html.contains(&format!("value=\"{EMAIL}\"")) || html.contains(EMAIL),
+        "the email is kept"
+    );
+}
+
+#[tokio::test]
+async fn the_account_page_sends_anonymous_shoppers_to_sign_in() {
+    let app = TestApp::seeded(1).await;
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = plain
+        .get(format!("{}/account", app.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(response.headers()["location"], "/login");
 }
