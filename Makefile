@@ -21,7 +21,7 @@ export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run dev test build tools wasm-target cargo-leptos wasm-bindgen wasm-opt npm-packages chromium bench clean
+.PHONY: help run dev test build tools wasm-target cargo-leptos wasm-bindgen wasm-opt npm-packages python-packages chromium bench clean
 
 help:
 	@echo "make run    set up and serve the shop with a demo catalog at http://127.0.0.1:3000"
@@ -60,6 +60,17 @@ npm-packages:
 	  (cd end2end && npm ci --no-audit --no-fund); \
 	fi
 
+# aiosmtpd: the real SMTP server the email tests deliver to. The second pip call is for
+# a Python that refuses --user installs without it (Debian's, PEP 668).
+python-packages:
+	@if ! python3 -c 'import aiosmtpd' 2>/dev/null; then \
+	  python3 -m pip --version >/dev/null 2>&1 || { \
+	    echo "Installing Debian's python3-pip"; \
+	    $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends python3-pip; }; \
+	  python3 -m pip install --user aiosmtpd==1.4.6 \
+	    || python3 -m pip install --user --break-system-packages aiosmtpd==1.4.6; \
+	fi
+
 chromium:
 	@command -v chromium >/dev/null || { \
 	  echo "Installing Debian's chromium"; \
@@ -77,7 +88,7 @@ run: build
 dev: tools
 	cargo leptos watch
 
-test: tools chromium
+test: tools chromium python-packages
 	bash .ci/test-all
 
 # Seeds 10,000 and 100,000 products and load-tests the pages with wrk (see README).
