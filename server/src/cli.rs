@@ -114,8 +114,23 @@ async fn run_serve(config: Config) -> Result<ExitCode, StartError> {
         index_ms = started.elapsed().as_millis() as u64,
         "database ready, search index built"
     );
+    // One shutdown signal for the HTTP server and the job worker.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let jobs = tokio::spawn(
+        crate::job_worker(&config, state.db.clone())?.run(async move {
+            let mut stopped = stopped;
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }),
+    );
     println!("Bazaar is serving at http://{}", config.site_addr);
-    serve(listener, state, shutdown_signal()).await?;
+    let served = serve(listener, state, async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    })
+    .await;
+    // The worker finishes the job in hand (bounded by its job timeout) before exiting.
+    let _ = jobs.await;
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 

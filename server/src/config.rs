@@ -29,6 +29,14 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `BAZAAR_CURRENCY`: the shop's currency, used by the demo catalog.
     pub currency: Currency,
+    /// `BAZAAR_SMTP_URL`; without it mail is written as `.eml` files under `data_dir/mail`.
+    pub smtp_url: Option<app::email::SmtpUrl>,
+    /// `BAZAAR_MAIL_FROM`: the sender of the shop's mail.
+    pub mail_from: String,
+    /// `BAZAAR_SHOP_NAME` and `BAZAAR_PUBLIC_URL`: what mail calls the shop and links to.
+    pub shop: app::email::Shop,
+    /// `BAZAAR_OUTBOX_MAX_ATTEMPTS`: tries before a queued job is marked dead.
+    pub outbox_max_attempts: u32,
 }
 
 /// A variable with a value we cannot use: the message names it.
@@ -94,7 +102,29 @@ impl Config {
             "an ISO 4217 code such as GBP",
             |v| v.parse().ok(),
         )?;
+        let smtp_url = var("BAZAAR_SMTP_URL").map(app::email::SmtpUrl::new);
+        let shop_name = var("BAZAAR_SHOP_NAME").unwrap_or_else(|| "Bazaar".to_owned());
+        let shop = read(
+            &var,
+            "BAZAAR_PUBLIC_URL",
+            "http://127.0.0.1:3000",
+            "the shop's address as shoppers reach it, such as https://shop.example",
+            |v| app::email::Shop::new(&shop_name, v).ok(),
+        )?;
+        let mail_from =
+            var("BAZAAR_MAIL_FROM").unwrap_or_else(|| app::email::default_sender(&shop_name));
+        let outbox_max_attempts = read(
+            &var,
+            "BAZAAR_OUTBOX_MAX_ATTEMPTS",
+            "8",
+            "a whole number from 1 to 100",
+            |v| v.parse().ok().filter(|n| (1..=100).contains(n)),
+        )?;
         Ok(Config {
+            smtp_url,
+            mail_from,
+            shop,
+            outbox_max_attempts,
             site_addr,
             site_root,
             reload_port,
@@ -134,6 +164,17 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn mail_settings_are_checked_at_start_up() {
+        let bad_url = config(&[("BAZAAR_PUBLIC_URL", "shop.example")]).unwrap_err();
+        assert_eq!(bad_url.variable, "BAZAAR_PUBLIC_URL");
+        let bad_attempts = config(&[("BAZAAR_OUTBOX_MAX_ATTEMPTS", "0")]).unwrap_err();
+        assert_eq!(bad_attempts.variable, "BAZAAR_OUTBOX_MAX_ATTEMPTS");
+        let default = config(&[]).unwrap();
+        assert!(default.smtp_url.is_none());
+        assert_eq!(default.outbox_max_attempts, 8);
     }
 
     #[test]

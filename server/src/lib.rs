@@ -27,6 +27,8 @@ pub enum StartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot set up mail: {0}")]
+    Mail(#[from] app::email::MailerError),
     #[error("cannot build the search index: {0}")]
     SearchIndex(sqlx::Error),
     #[error("the server stopped with an error: {0}")]
@@ -68,6 +70,21 @@ pub async fn serve(
     follower.abort();
     db.close().await;
     result
+}
+
+/// The background worker that delivers queued jobs (email today), configured from
+/// `config`. Run it with a shutdown future; it finishes the job in hand first.
+pub fn job_worker(config: &Config, db: Db) -> Result<app::jobs::Worker, StartError> {
+    let mailer = app::email::Mailer::new(
+        config.smtp_url.as_ref(),
+        &config.data_dir.join("mail"),
+        &config.mail_from,
+    )?;
+    let options = app::jobs::WorkerOptions {
+        max_attempts: i64::from(config.outbox_max_attempts),
+        ..Default::default()
+    };
+    Ok(app::jobs::Worker::new(db, options).handle(app::email::EmailJobs::new(mailer)))
 }
 
 /// Deletes expired sessions once an hour, so the table does not grow without bound.
