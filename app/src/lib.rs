@@ -18,6 +18,8 @@ pub mod email;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
+pub mod rate_limit;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 pub use error::AppError;

@@ -62,7 +62,9 @@ pub async fn serve(
     let db = state.db.clone();
     let sweeper = tokio::spawn(sweep_expired_sessions(db.clone()));
     let follower = tokio::spawn(state.search.clone().follow(db.clone()));
-    let result = axum::serve(listener, http::router(state))
+    // Connection info gives server functions the client's address (rate limits).
+    let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(StartError::Serve);
@@ -87,13 +89,17 @@ pub fn job_worker(config: &Config, db: Db) -> Result<app::jobs::Worker, StartErr
     Ok(app::jobs::Worker::new(db, options).handle(app::email::EmailJobs::new(mailer)))
 }
 
-/// Deletes expired sessions once an hour, so the table does not grow without bound.
+/// Deletes expired sessions and old rate-limit windows once an hour, so neither table
+/// grows without bound.
 async fn sweep_expired_sessions(db: Db) {
     use tower_sessions::ExpiredDeletion;
-    let store = app::accounts::session_store::DbSessionStore::new(db);
+    let store = app::accounts::session_store::DbSessionStore::new(db.clone());
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
+        if let Err(err) = app::rate_limit::sweep(&db).await {
+            tracing::warn!(error = %err, "rate limit sweep failed; will retry");
+        }
         if let Err(err) = store.delete_expired().await {
             tracing::warn!(error = %err, "expired session sweep failed; will retry");
         }

@@ -55,12 +55,94 @@ impl FormError {
     }
 }
 
+/// Attempts allowed before the shop asks for a pause.
 #[cfg(feature = "ssr")]
-fn invalid(errors: FormErrors) -> FormError {
-    // A form that was not accepted is the sender's to fix: 422, not a 500. A browser
-    // posting the form itself (no JavaScript) is instead sent back to the page, and
-    // a status set here would replace that redirect.
-    let posted_by_browser = leptos::prelude::use_context::<axum::http::request::Parts>()
+mod limits {
+    use crate::rate_limit::Limit;
+    /// Per account: a person mistyping gets ten tries in a quarter of an hour.
+    pub const SIGN_IN_PER_ACCOUNT: Limit = Limit {
+        max: 10,
+        window_secs: 900,
+    };
+    /// Per network address, across accounts (password spraying).
+    pub const SIGN_IN_PER_ADDRESS: Limit = Limit {
+        max: 30,
+        window_secs: 900,
+    };
+    pub const REGISTER_PER_ADDRESS: Limit = Limit {
+        max: 10,
+        window_secs: 3600,
+    };
+}
+
+/// The client's address: the connection's peer, or, when the peer is this machine
+/// (a reverse proxy in front of the shop), the last address in `X-Forwarded-For`,
+/// which that proxy appended.
+#[cfg(feature = "ssr")]
+async fn client_address() -> String {
+    use axum::extract::ConnectInfo;
+    let peer = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|ConnectInfo(addr)| addr.ip())
+        .ok();
+    let forwarded =
+        leptos::prelude::use_context::<axum::http::request::Parts>().and_then(|parts| {
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        });
+    match (peer, forwarded) {
+        (Some(peer), Some(forwarded)) if peer.is_loopback() => forwarded,
+        (Some(peer), _) => peer.to_string(),
+        (None, _) => "unknown".to_owned(),
+    }
+}
+
+/// Counts an attempt against each bucket; the first one over its limit refuses it
+/// with 429 and `Retry-After`.
+#[cfg(feature = "ssr")]
+async fn check_limits(
+    db: &crate::db::Db,
+    buckets: &[(String, crate::rate_limit::Limit)],
+    typed_email: &str,
+) -> Result<(), FormError> {
+    use crate::rate_limit::{hit, Verdict};
+    for (bucket, limit) in buckets {
+        if let Verdict::Refused { retry_after_secs } =
+            hit(db, bucket, *limit).await.map_err(AppError::from)?
+        {
+            let minutes = retry_after_secs.div_ceil(60);
+            if !posted_by_browser() {
+                crate::layout::set_status(429);
+            }
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.insert_header(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(retry_after_secs),
+                );
+            }
+            return Err(FormError::Invalid(FormErrors {
+                form: Some(format!(
+                    "Too many attempts. Please wait {minutes} minute{} and try again.",
+                    if minutes == 1 { "" } else { "s" }
+                )),
+                typed_email: typed_email.to_owned(),
+                ..FormErrors::default()
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// Did a browser post the form itself (no JavaScript)? Then the answer is a redirect
+/// back to the page, and a status set here would replace it.
+#[cfg(feature = "ssr")]
+fn posted_by_browser() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
         .and_then(|parts| {
             parts
                 .headers
@@ -68,8 +150,13 @@ fn invalid(errors: FormErrors) -> FormError {
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.contains("text/html"))
         })
-        .unwrap_or(false);
-    if !posted_by_browser {
+        .unwrap_or(false)
+}
+
+#[cfg(feature = "ssr")]
+fn invalid(errors: FormErrors) -> FormError {
+    // A form that was not accepted is the sender's to fix: 422, not a 500.
+    if !posted_by_browser() {
         crate::layout::set_status(422);
     }
     FormError::Invalid(errors)
@@ -93,6 +180,16 @@ pub async fn register(email: String, password: String) -> Result<Account, FormEr
     use super::password::Password;
     use super::server::{create_user, user_by_id, CreateUser, Role};
     let state = crate::state::AppState::from_context()?;
+    let address = client_address().await;
+    check_limits(
+        &state.db,
+        &[(
+            format!("register:ip:{address}"),
+            limits::REGISTER_PER_ADDRESS,
+        )],
+        &email,
+    )
+    .await?;
     let outcome = create_user(&state.db, &email, Password::new(password), Role::Customer)
         .await
         .map_err(AppError::from)?;
@@ -149,6 +246,20 @@ pub async fn sign_in(email: String, password: String) -> Result<Account, FormErr
     use super::password::Password;
     use super::server::{authenticate, Role};
     let state = crate::state::AppState::from_context()?;
+    let address = client_address().await;
+    let account = super::server::normalise_email(&email).unwrap_or_else(|| email.trim().to_owned());
+    check_limits(
+        &state.db,
+        &[
+            (format!("sign_in:ip:{address}"), limits::SIGN_IN_PER_ADDRESS),
+            (
+                format!("sign_in:account:{account}"),
+                limits::SIGN_IN_PER_ACCOUNT,
+            ),
+        ],
+        &email,
+    )
+    .await?;
     let Some(user) = authenticate(&state.db, &email, Password::new(password))
         .await
         .map_err(AppError::from)?

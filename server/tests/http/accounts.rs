@@ -239,3 +239,44 @@ async fn the_account_page_sends_anonymous_shoppers_to_sign_in() {
     assert!(response.status().is_redirection(), "{}", response.status());
     assert_eq!(response.headers()["location"], "/login");
 }
+
+#[tokio::test]
+async fn repeated_sign_in_attempts_on_one_account_are_slowed_down_with_429() {
+    let app = TestApp::seeded(1).await;
+    with_account(&app).await;
+    for attempt in 1..=10 {
+        let (status, _) = call(
+            &app,
+            &browser(),
+            "sign_in",
+            &[("email", EMAIL), ("password", "guess")],
+        )
+        .await;
+        assert_eq!(status, 422, "attempt {attempt} is only refused as wrong");
+    }
+    let response = browser()
+        .post(format!("{}/rpc/sign_in", app.base))
+        .form(&[("email", EMAIL), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429, "even the right password waits");
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry_after));
+    let body: Value = response.json().await.unwrap();
+    let message = body["Invalid"]["form"].as_str().unwrap();
+    assert!(message.starts_with("Too many attempts"), "{message}");
+    // Another account from elsewhere is not affected by this one's limit.
+    let (status, _) = call(
+        &app,
+        &browser(),
+        "register",
+        &[("email", "other@shop.test"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(status, 200);
+}
