@@ -23,8 +23,18 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The app's routes, generated once per process. Generating them switches resource
+/// loading off process-wide for a moment (leptos_server's `SuppressResourceLoad`), so
+/// doing it while another router in the same process renders a page (several test
+/// servers at once) would leave that page waiting forever.
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let pkg_dir = std::path::Path::new(state.leptos_options.site_root.as_ref())
         .join(state.leptos_options.site_pkg_dir.as_ref());
     // The wasm and JS keep their names across releases, so browsers revalidate them

@@ -28,9 +28,11 @@ pub fn SearchBox() -> impl IntoView {
     // Each keystroke bumps this; only the newest request may fill the list.
     let typed = StoredValue::new(0u64);
     let navigate = use_navigate();
-    // Effects only run in the browser: the form says when suggestions work.
+    // The form says when suggestions work: set in the browser once hydrated (no
+    // server-side effect is created for it).
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || hydrated.set(true));
 
     let close = move || {
         open.set(false);
