@@ -13,6 +13,9 @@ pub struct AppState {
     pub search: SearchIndex,
     /// Where stored pictures live (`<BAZAAR_DATA_DIR>/media`).
     pub media_dir: std::path::PathBuf,
+    /// Shoppers reach the shop over HTTPS (its public URL says so): cookies are
+    /// `Secure` and responses carry HSTS.
+    pub https: bool,
 }
 
 impl AppState {
@@ -28,6 +31,7 @@ impl AppState {
             db,
             search,
             media_dir,
+            https: false,
         })
     }
 

@@ -105,9 +105,10 @@ async fn run_serve(config: Config) -> Result<ExitCode, StartError> {
             source,
         })?;
     let started = std::time::Instant::now();
-    let state = AppState::new(leptos_options(&config), db, config.data_dir.join("media"))
+    let mut state = AppState::new(leptos_options(&config), db, config.data_dir.join("media"))
         .await
         .map_err(StartError::SearchIndex)?;
+    state.https = config.shop.public_url().starts_with("https://");
     tracing::info!(
         engine = state.db.engine().name(),
         products = state.search.len(),

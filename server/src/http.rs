@@ -57,7 +57,7 @@ pub fn router(state: AppState) -> Router {
     ))
     .with_http_only(true)
     .with_same_site(tower_sessions::cookie::SameSite::Lax)
-    .with_secure(false)
+    .with_secure(state.https)
     .with_expiry(Expiry::OnInactivity(
         tower_sessions::cookie::time::Duration::days(14),
     ));
@@ -104,6 +104,12 @@ pub fn router(state: AppState) -> Router {
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(axum::middleware::from_fn(crate::security::harden))
+                .option_layer(state.https.then(|| {
+                    SetResponseHeaderLayer::if_not_present(
+                        header::STRICT_TRANSPORT_SECURITY,
+                        HeaderValue::from_static(crate::security::HSTS),
+                    )
+                }))
                 .layer(CompressionLayer::new()),
         )
         .with_state(state)

@@ -41,6 +41,9 @@ pub fn nonce_in_policy(policy: &str) -> Option<&str> {
     Some(&policy[start..end])
 }
 
+/// Browsers keep to HTTPS for a year once they have seen the shop over it.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 /// Headers every response carries.
 const HARDENING: [(HeaderName, &str); 3] = [
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

@@ -280,3 +280,38 @@ async fn repeated_sign_in_attempts_on_one_account_are_slowed_down_with_429() {
     .await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_secure_and_browsers_are_told_to_stay() {
+    let app = TestApp::seeded_with(1, |state| state.https = true).await;
+    with_account(&app).await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/rpc/sign_in", app.base))
+        .form(&[("email", EMAIL), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("id="))
+        .unwrap()
+        .to_owned();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    let page = app.get("/").await;
+    assert!(page.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    // Plain HTTP shops send neither.
+    let plain = TestApp::seeded(1).await;
+    assert!(plain
+        .get("/")
+        .await
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
+}

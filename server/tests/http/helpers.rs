@@ -24,6 +24,11 @@ pub struct TestApp {
 impl TestApp {
     /// A running server whose catalog is the demo seed with `products` products.
     pub async fn seeded(products: u64) -> TestApp {
+        TestApp::seeded_with(products, |_| {}).await
+    }
+
+    /// As [`TestApp::seeded`], with the state adjusted by `adjust` before serving.
+    pub async fn seeded_with(products: u64, adjust: impl FnOnce(&mut AppState)) -> TestApp {
         let test_db = TestDb::new().await;
         let options = SeedOptions {
             products,
@@ -43,9 +48,10 @@ impl TestApp {
             std::process::id(),
             APPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
-        let state = AppState::new(leptos_options, test_db.db.clone(), media_dir.clone())
+        let mut state = AppState::new(leptos_options, test_db.db.clone(), media_dir.clone())
             .await
             .expect("search index");
+        adjust(&mut state);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
