@@ -102,6 +102,24 @@ async fn client_address() -> String {
     }
 }
 
+/// The request's address and user agent, for the audit log.
+#[cfg(feature = "ssr")]
+async fn request_origin() -> super::audit::Origin {
+    let user_agent = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    super::audit::Origin {
+        ip: client_address().await,
+        user_agent,
+    }
+}
+
 /// Counts an attempt against each bucket; the first one over its limit refuses it
 /// with 429 and `Retry-After`.
 #[cfg(feature = "ssr")]
@@ -234,6 +252,14 @@ pub async fn register(email: String, password: String) -> Result<Account, FormEr
         .sign_in(&user)
         .await
         .map_err(|e| AppError::internal("sign in", e))?;
+    super::audit::record(
+        &state.db,
+        super::audit::Event::Registered,
+        Some(user.id),
+        Some(&user.email),
+        &request_origin().await,
+    )
+    .await;
     Ok(Account {
         email: user.email,
         staff: false,
@@ -243,12 +269,14 @@ pub async fn register(email: String, password: String) -> Result<Account, FormEr
 /// Signs in with email and password.
 #[server(prefix = "/rpc", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<Account, FormError> {
+    use super::audit::{record, Event};
     use super::password::Password;
     use super::server::{authenticate, Role};
     let state = crate::state::AppState::from_context()?;
-    let address = client_address().await;
+    let origin = request_origin().await;
+    let address = origin.ip.clone();
     let account = super::server::normalise_email(&email).unwrap_or_else(|| email.trim().to_owned());
-    check_limits(
+    let limited = check_limits(
         &state.db,
         &[
             (format!("sign_in:ip:{address}"), limits::SIGN_IN_PER_ADDRESS),
@@ -259,11 +287,32 @@ pub async fn sign_in(email: String, password: String) -> Result<Account, FormErr
         ],
         &email,
     )
-    .await?;
+    .await;
+    if let Err(refusal) = limited {
+        if matches!(refusal, FormError::Invalid(_)) {
+            record(
+                &state.db,
+                Event::SignInThrottled,
+                None,
+                Some(&account),
+                &origin,
+            )
+            .await;
+        }
+        return Err(refusal);
+    }
     let Some(user) = authenticate(&state.db, &email, Password::new(password))
         .await
         .map_err(AppError::from)?
     else {
+        record(
+            &state.db,
+            Event::SignInRefused,
+            None,
+            Some(&account),
+            &origin,
+        )
+        .await;
         return Err(invalid(FormErrors {
             form: Some(SIGN_IN_REFUSED.into()),
             typed_email: email,
@@ -275,6 +324,14 @@ pub async fn sign_in(email: String, password: String) -> Result<Account, FormErr
         .sign_in(&user)
         .await
         .map_err(|e| AppError::internal("sign in", e))?;
+    record(
+        &state.db,
+        Event::SignedIn,
+        Some(user.id),
+        Some(&user.email),
+        &origin,
+    )
+    .await;
     Ok(Account {
         email: user.email,
         staff: user.role == Role::Staff,
@@ -284,11 +341,24 @@ pub async fn sign_in(email: String, password: String) -> Result<Account, FormErr
 /// Signs out: the session is deleted on the server.
 #[server(prefix = "/rpc", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    auth_session()
-        .await?
+    let state = crate::state::AppState::from_context()?;
+    let session = auth_session().await?;
+    let user = session.user(&state.db).await?;
+    session
         .sign_out()
         .await
-        .map_err(|e| AppError::internal("sign out", e))
+        .map_err(|e| AppError::internal("sign out", e))?;
+    if let Some(user) = user {
+        super::audit::record(
+            &state.db,
+            super::audit::Event::SignedOut,
+            Some(user.id),
+            Some(&user.email),
+            &request_origin().await,
+        )
+        .await;
+    }
+    Ok(())
 }
 
 /// Who is signed in, if anyone.

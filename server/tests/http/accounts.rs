@@ -315,3 +315,45 @@ async fn over_https_the_session_cookie_is_secure_and_browsers_are_told_to_stay()
         .get("strict-transport-security")
         .is_none());
 }
+
+/// event, user id, email, ip, user agent
+type AuditRow = (String, Option<i64>, Option<String>, String, String);
+
+#[tokio::test]
+async fn security_events_are_written_to_the_audit_log() {
+    let app = TestApp::seeded(1).await;
+    with_account(&app).await;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .user_agent("audit-test/1.0")
+        .build()
+        .unwrap();
+    call(
+        &app,
+        &client,
+        "sign_in",
+        &[("email", EMAIL), ("password", "wrong guess")],
+    )
+    .await;
+    call(
+        &app,
+        &client,
+        "sign_in",
+        &[("email", EMAIL), ("password", PASSWORD)],
+    )
+    .await;
+    call(&app, &client, "sign_out", &[]).await;
+    let rows: Vec<AuditRow> =
+        sqlx::query_as("SELECT event, user_id, email, ip, user_agent FROM audit_log ORDER BY id")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    let events: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(events, ["sign_in_refused", "sign_in", "sign_out"]);
+    assert_eq!(rows[0].1, None, "a refused attempt names no account holder");
+    assert_eq!(rows[0].2.as_deref(), Some(EMAIL));
+    assert!(rows[1].1.is_some());
+    assert!(rows
+        .iter()
+        .all(|r| r.3 == "127.0.0.1" && r.4 == "audit-test/1.0"));
+}
