@@ -37,6 +37,7 @@ test("a shopper registers, signs out and signs in again", async ({ page, shop })
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert")).toHaveText(REFUSED);
   await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Keep me signed in on this device").check();
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();

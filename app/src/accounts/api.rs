@@ -249,7 +249,7 @@ pub async fn register(email: String, password: String) -> Result<Account, FormEr
         .ok_or_else(|| AppError::internal("register", "the new account vanished"))?;
     auth_session()
         .await?
-        .sign_in(&user)
+        .sign_in(&user, false)
         .await
         .map_err(|e| AppError::internal("sign in", e))?;
     super::audit::record(
@@ -268,7 +268,12 @@ pub async fn register(email: String, password: String) -> Result<Account, FormEr
 
 /// Signs in with email and password.
 #[server(prefix = "/rpc", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<Account, FormError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    // "on" when "Keep me signed in" is ticked; an unticked box sends nothing.
+    remember: Option<String>,
+) -> Result<Account, FormError> {
     use super::audit::{record, Event};
     use super::password::Password;
     use super::server::{authenticate, Role};
@@ -321,7 +326,7 @@ pub async fn sign_in(email: String, password: String) -> Result<Account, FormErr
     };
     auth_session()
         .await?
-        .sign_in(&user)
+        .sign_in(&user, remember.is_some())
         .await
         .map_err(|e| AppError::internal("sign in", e))?;
     record(

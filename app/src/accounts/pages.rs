@@ -87,8 +87,14 @@ fn CredentialsFields(
             aria-invalid=move || password_error().is_some().then_some("true")
             aria-describedby=move || password_error().map(|_| "password-error")
         />
-        {new_password.then(|| view! { <p class="hint">"At least 10 characters."</p> })}
+        {new_password.then(|| view! { <p class="hint">"At least 10 characters, and not a common password."</p> })}
         {move || view! { <FieldError id="password-error" message=password_error()/> }}
+        {(!new_password).then(|| view! {
+            <label class="checkbox">
+                <input type="checkbox" name="remember" value="on"/>
+                " Keep me signed in on this device"
+            </label>
+        })}
         <button type="submit">{submit}</button>
     }
 }

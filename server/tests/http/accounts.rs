@@ -357,3 +357,43 @@ async fn security_events_are_written_to_the_audit_log() {
         .iter()
         .all(|r| r.3 == "127.0.0.1" && r.4 == "audit-test/1.0"));
 }
+
+#[tokio::test]
+async fn keep_me_signed_in_decides_whether_the_cookie_outlives_the_browser() {
+    let app = TestApp::seeded(1).await;
+    with_account(&app).await;
+    let cookie_for = |remember: bool| {
+        let app = &app;
+        async move {
+            let mut form = vec![("email", EMAIL), ("password", PASSWORD)];
+            if remember {
+                form.push(("remember", "on"));
+            }
+            let response = reqwest::Client::new()
+                .post(format!("{}/rpc/sign_in", app.base))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            response
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find(|v| v.starts_with("id="))
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let browser_session = cookie_for(false).await;
+    assert!(
+        !browser_session.contains("Max-Age") && !browser_session.contains("Expires"),
+        "{browser_session}"
+    );
+    let remembered = cookie_for(true).await;
+    assert!(
+        remembered.contains("Max-Age") || remembered.contains("Expires"),
+        "{remembered}"
+    );
+}
