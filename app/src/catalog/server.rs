@@ -4,7 +4,7 @@ use super::api::{
     CategoryLink, CategoryListing, CategorySummary, HomeData, Image, ProductCard, ProductDetail,
     Variant, FEATURED_COUNT,
 };
-use crate::db::Db;
+use crate::db::{numbered_params, Db};
 use crate::money::{Currency, Money};
 use crate::search::api::ProductQuery;
 use crate::search::index::SearchIndex;
@@ -90,13 +90,12 @@ pub async fn cards_by_ids(db: &Db, ids: &[i64]) -> Result<HashMap<i64, ProductCa
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         concat!(
             "WITH page AS (SELECT id, slug, name FROM products WHERE id IN ({})) ",
             cards_from_page!()
         ),
-        list.join(", ")
+        numbered_params(1, ids.len())
     );
     let mut query = sqlx::query_as::<_, CardRow>(&sql);
     for id in ids {

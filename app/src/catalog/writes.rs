@@ -106,7 +106,23 @@ pub async fn insert_product(
         .execute(&mut **tx)
         .await?;
     }
-    for (name, value) in product.attributes {
+    let attributes = product.attributes.iter();
+    insert_attributes(
+        tx,
+        product_id,
+        attributes.map(|(n, v)| (n.as_str(), v.as_str())),
+    )
+    .await?;
+    Ok(product_id)
+}
+
+/// Stores the product's `(name, value)` attributes (it must have none yet).
+pub async fn insert_attributes<'a>(
+    tx: &mut Transaction<'_, Any>,
+    product_id: i64,
+    attributes: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), sqlx::Error> {
+    for (name, value) in attributes {
         sqlx::query("INSERT INTO product_attributes (product_id, name, value) VALUES ($1, $2, $3)")
             .bind(product_id)
             .bind(name)
@@ -114,7 +130,7 @@ pub async fn insert_product(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(product_id)
+    Ok(())
 }
 
 /// Records in the caller's transaction that `product_ids` were created, edited or

@@ -79,6 +79,15 @@ impl Db {
     }
 }
 
+/// `$first, $first+1, …`: `count` numbered parameters, for `IN (…)` lists and
+/// multi-row `VALUES` built at run time (both engines take `$n`).
+pub fn numbered_params(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Milliseconds since the Unix epoch, UTC: how every timestamp is stored.
 pub fn now_millis() -> i64 {
     std::time::SystemTime::now()
@@ -89,6 +98,12 @@ pub fn now_millis() -> i64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numbered_params_count_from_first() {
+        assert_eq!(super::numbered_params(3, 3), "$3, $4, $5");
+        assert_eq!(super::numbered_params(1, 1), "$1");
+    }
+
     use super::*;
 
     #[test]

@@ -1,7 +1,7 @@
 //! The queue's SQL: enqueue, claim, complete, fail, look up, prune.
 
 use super::Job;
-use crate::db::{now_millis, Db, Engine};
+use crate::db::{now_millis, numbered_params, Db, Engine};
 use sqlx::{Any, Transaction};
 use std::time::Duration;
 
@@ -95,7 +95,7 @@ pub async fn claim(db: &Db, kinds: &[&str], lease: Duration) -> Result<Option<Jo
         return Ok(None);
     }
     let now = now_millis();
-    let kind_params: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 3)).collect();
+    let kind_params = numbered_params(3, kinds.len());
     let skip_locked = match db.engine() {
         Engine::Postgres => " FOR UPDATE SKIP LOCKED",
         Engine::Sqlite => "",
@@ -110,7 +110,7 @@ pub async fn claim(db: &Db, kinds: &[&str], lease: Duration) -> Result<Option<Jo
              LIMIT 1{skip_locked}
          ) AND state = 'pending' AND locked_until <= $2
          RETURNING id, kind, payload, attempts, created_at",
-        kinds = kind_params.join(", "),
+        kinds = kind_params,
     );
     let mut query = sqlx::query_as::<_, (i64, String, String, i64, i64)>(&sql)
         .bind(now.saturating_add(millis(lease)))

@@ -5,7 +5,7 @@
 
 use super::images::{store, ResolvedImage};
 use super::{CategoryLevel, ImportProduct};
-use crate::catalog::writes::{insert_category, record_changes, NewCategory};
+use crate::catalog::writes::{insert_attributes, insert_category, record_changes, NewCategory};
 use crate::db::{now_millis, Db};
 use sqlx::{Any, Row, Transaction};
 use std::collections::{HashMap, HashSet};
@@ -191,51 +191,35 @@ async fn replace_variants(
 ) -> Result<Vec<i64>, sqlx::Error> {
     let mut others = Vec::new();
     for (position, variant) in product.variants.iter().enumerate() {
-        let existing = sqlx::query("SELECT id, product_id FROM variants WHERE sku = $1")
-            .bind(&variant.sku)
-            .fetch_optional(&mut **tx)
-            .await?;
-        let compare_at = variant.compare_at_price.map(|m| m.amount);
-        match existing {
-            Some(row) => {
-                let (id, owner): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-                if owner != product_id {
-                    others.push(owner);
-                }
-                sqlx::query(
-                    "UPDATE variants SET product_id = $2, title = $3, price_amount = $4,
-                            currency = $5, compare_at_amount = $6, stock = $7, position = $8
-                     WHERE id = $1",
-                )
-                .bind(id)
-                .bind(product_id)
-                .bind(&variant.title)
-                .bind(variant.price.amount)
-                .bind(variant.price.currency.code())
-                .bind(compare_at)
-                .bind(variant.stock)
-                .bind(position as i64)
-                .execute(&mut **tx)
-                .await?;
-            }
-            None => {
-                sqlx::query(
-                    "INSERT INTO variants (product_id, sku, title, price_amount, currency,
-                                           compare_at_amount, stock, position)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(product_id)
+        // A SKU another product had moves here; that product changed too.
+        let owner: Option<i64> =
+            sqlx::query_scalar("SELECT product_id FROM variants WHERE sku = $1")
                 .bind(&variant.sku)
-                .bind(&variant.title)
-                .bind(variant.price.amount)
-                .bind(variant.price.currency.code())
-                .bind(compare_at)
-                .bind(variant.stock)
-                .bind(position as i64)
-                .execute(&mut **tx)
+                .fetch_optional(&mut **tx)
                 .await?;
-            }
+        if let Some(owner) = owner.filter(|owner| *owner != product_id) {
+            others.push(owner);
         }
+        sqlx::query(
+            "INSERT INTO variants (product_id, sku, title, price_amount, currency,
+                                   compare_at_amount, stock, position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (sku) DO UPDATE SET
+                product_id = excluded.product_id, title = excluded.title,
+                price_amount = excluded.price_amount, currency = excluded.currency,
+                compare_at_amount = excluded.compare_at_amount, stock = excluded.stock,
+                position = excluded.position",
+        )
+        .bind(product_id)
+        .bind(&variant.sku)
+        .bind(&variant.title)
+        .bind(variant.price.amount)
+        .bind(variant.price.currency.code())
+        .bind(variant.compare_at_price.map(|m| m.amount))
+        .bind(variant.stock)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?;
     }
     let wanted: HashSet<&str> = product.variants.iter().map(|v| v.sku.as_str()).collect();
     let current = sqlx::query("SELECT id, sku FROM variants WHERE product_id = $1")
@@ -263,15 +247,13 @@ async fn replace_attributes(
         .bind(product_id)
         .execute(&mut **tx)
         .await?;
-    for (name, value) in &product.attributes {
-        sqlx::query("INSERT INTO product_attributes (product_id, name, value) VALUES ($1, $2, $3)")
-            .bind(product_id)
-            .bind(name)
-            .bind(value)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
+    let attributes = product.attributes.iter();
+    insert_attributes(
+        tx,
+        product_id,
+        attributes.map(|(n, v)| (n.as_str(), v.as_str())),
+    )
+    .await
 }
 
 /// Stored pictures and recorded URLs, each numbered from 0 in the file's order.

@@ -1,7 +1,7 @@
 //! Reading what the search index needs from the database.
 
 use super::engine::{CategoryNode, Document};
-use crate::db::Db;
+use crate::db::{numbered_params, Db};
 use crate::money::Currency;
 use std::collections::HashMap;
 
@@ -33,13 +33,6 @@ const PRODUCTS: &str = "SELECT p.id, p.category_id, p.name, p.description, p.cre
         (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) FROM variants v WHERE v.product_id = p.id) AS stock
     FROM products p WHERE p.published";
 
-fn id_list(count: usize) -> String {
-    (1..=count)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The searchable products: published ones with at least one variant.
 /// `ids` narrows the read to those products; `None` reads them all.
 pub async fn load_documents(db: &Db, ids: Option<&[i64]>) -> Result<Vec<Document>, sqlx::Error> {
@@ -64,7 +57,7 @@ pub async fn load_documents(db: &Db, ids: Option<&[i64]>) -> Result<Vec<Document
         }
         Some(ids) => {
             for chunk in ids.chunks(IDS_PER_QUERY) {
-                let list = id_list(chunk.len());
+                let list = numbered_params(1, chunk.len());
                 let sql = format!("{PRODUCTS} AND p.id IN ({list})");
                 let mut query = sqlx::query_as::<_, ProductRow>(&sql);
                 for id in chunk {
