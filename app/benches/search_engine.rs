@@ -2,37 +2,12 @@
 //! shaped like the demo catalog. `cargo bench -p app --features ssr --bench search_engine`
 //! (the HTTP figures in the README come from `make bench`).
 
+use app::catalog::seed::{ADJECTIVES, MATERIALS};
 use app::money::Currency;
 use app::search::api::{ProductQuery, Sort};
 use app::search::index::engine::{CategoryNode, Document, Engine};
 use std::time::{Duration, Instant};
 
-const ADJECTIVES: &[&str] = &[
-    "Amber", "Bold", "Classic", "Coastal", "Cosy", "Crisp", "Dappled", "Everyday", "Fern",
-    "Gentle", "Harbour", "Heather", "Hillside", "Honey", "Juniper", "Linden", "Meadow", "Midnight",
-    "Misty", "Nordic", "Orchard", "Pebble", "Rustic", "Saffron", "Slate", "Sunlit", "Tidal",
-    "Urban", "Willow", "Woodland",
-];
-const MATERIALS: &[&str] = &[
-    "Bamboo",
-    "Brass",
-    "Canvas",
-    "Ceramic",
-    "Copper",
-    "Cotton",
-    "Enamel",
-    "Felt",
-    "Glass",
-    "Hemp",
-    "Leather",
-    "Linen",
-    "Marble",
-    "Oak",
-    "Recycled",
-    "Stoneware",
-    "Walnut",
-    "Wool",
-];
 const NOUNS: &[&str] = &[
     "Bowl", "Plate", "Mug", "Jug", "Saucepan", "Skillet", "Jar", "Basket", "Jumper", "Scarf",
     "Jacket", "Tote", "Planter", "Trowel", "Lantern", "Notebook", "Journal", "Jigsaw", "Tent",
@@ -71,7 +46,11 @@ fn catalog(products: i64) -> Engine {
         ((state >> 33) as usize) % n
     };
     for id in 1..=products {
-        let (a, m, n) = (ADJECTIVES[next(30)], MATERIALS[next(18)], NOUNS[next(22)]);
+        let (a, m, n) = (
+            ADJECTIVES[next(ADJECTIVES.len())],
+            MATERIALS[next(MATERIALS.len())],
+            NOUNS[next(NOUNS.len())],
+        );
         engine.upsert(Document {
             id,
             category_id: 10 + next(18) as i64,

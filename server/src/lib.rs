@@ -60,7 +60,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let db = state.db.clone();
-    let sweeper = tokio::spawn(sweep_expired_sessions(db.clone()));
+    let sweeper = tokio::spawn(sweep_expired_rows(db.clone()));
     let follower = tokio::spawn(state.search.clone().follow(db.clone()));
     // Connection info gives server functions the client's address (rate limits).
     let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -91,7 +91,7 @@ pub fn job_worker(config: &Config, db: Db) -> Result<app::jobs::Worker, StartErr
 
 /// Deletes expired sessions and old rate-limit windows once an hour, so neither table
 /// grows without bound.
-async fn sweep_expired_sessions(db: Db) {
+async fn sweep_expired_rows(db: Db) {
     use tower_sessions::ExpiredDeletion;
     let store = app::accounts::session_store::DbSessionStore::new(db.clone());
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));

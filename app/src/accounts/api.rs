@@ -134,9 +134,7 @@ async fn check_limits(
             hit(db, bucket, *limit).await.map_err(AppError::from)?
         {
             let minutes = retry_after_secs.div_ceil(60);
-            if !posted_by_browser() {
-                crate::layout::set_status(429);
-            }
+            refusal_status(429);
             if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 response.insert_header(
                     axum::http::header::RETRY_AFTER,
@@ -156,11 +154,11 @@ async fn check_limits(
     Ok(())
 }
 
-/// Did a browser post the form itself (no JavaScript)? Then the answer is a redirect
-/// back to the page, and a status set here would replace it.
+/// Sets the status of a refused form, unless a browser posted the form itself (no
+/// JavaScript): its answer is a redirect back to the page, which a status would replace.
 #[cfg(feature = "ssr")]
-fn posted_by_browser() -> bool {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
+fn refusal_status(code: u16) {
+    let posted_by_browser = leptos::prelude::use_context::<axum::http::request::Parts>()
         .and_then(|parts| {
             parts
                 .headers
@@ -168,15 +166,16 @@ fn posted_by_browser() -> bool {
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.contains("text/html"))
         })
-        .unwrap_or(false)
+        .unwrap_or(false);
+    if !posted_by_browser {
+        crate::layout::set_status(code);
+    }
 }
 
 #[cfg(feature = "ssr")]
 fn invalid(errors: FormErrors) -> FormError {
     // A form that was not accepted is the sender's to fix: 422, not a 500.
-    if !posted_by_browser() {
-        crate::layout::set_status(422);
-    }
+    refusal_status(422);
     FormError::Invalid(errors)
 }
 

@@ -176,14 +176,16 @@ const TREE: &[(&str, &[Leaf])] = &[
     ),
 ];
 
-const ADJECTIVES: &[&str] = &[
+/// The demo catalog's adjectives and materials, public so the search benchmark builds
+/// names from the same words.
+pub const ADJECTIVES: &[&str] = &[
     "Amber", "Bold", "Classic", "Coastal", "Cosy", "Crisp", "Dappled", "Everyday", "Fern",
     "Gentle", "Harbour", "Heather", "Hillside", "Honey", "Juniper", "Linden", "Meadow", "Midnight",
     "Misty", "Nordic", "Orchard", "Pebble", "Rustic", "Saffron", "Slate", "Sunlit", "Tidal",
     "Urban", "Willow", "Woodland",
 ];
 
-const MATERIALS: &[&str] = &[
+pub const MATERIALS: &[&str] = &[
     "Bamboo",
     "Brass",
     "Canvas",
@@ -447,6 +449,20 @@ pub async fn seed(
         categories,
         products: options.products,
     })
+}
+
+/// A fresh test database holding the demo catalog with `products` products (seed 1).
+#[cfg(test)]
+pub(crate) async fn seeded_test_db(products: u64) -> crate::db::testing::TestDb {
+    let test = crate::db::testing::TestDb::new().await;
+    let options = SeedOptions {
+        products,
+        seed: 1,
+        currency: Currency::GBP,
+    };
+    let outcome = seed(&test.db, &options, |_| {}).await.unwrap();
+    assert!(matches!(outcome, SeedOutcome::Seeded { products: p, .. } if p == products));
+    test
 }
 
 #[cfg(test)]

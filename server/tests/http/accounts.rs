@@ -34,16 +34,37 @@ fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-/// The session cookie a response sets, if any.
-fn session_cookie(response: &reqwest::Response) -> Option<String> {
+/// The whole `Set-Cookie` header of the session cookie a response sets, if any.
+fn session_set_cookie(response: &reqwest::Response) -> Option<String> {
     response
         .headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with("id="))
-        .map(|v| v.split(';').next().unwrap().to_owned())
+        .map(str::to_owned)
 }
+
+/// The session cookie a response sets (`id=…`), if any.
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    session_set_cookie(response).map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+/// Calls server function `name` from a cookie-less client, sending `cookie` if given.
+async fn post_as(
+    app: &TestApp,
+    name: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut request = reqwest::Client::new().post(format!("{}/rpc/{name}", app.base));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.form(form).send().await.unwrap()
+}
+
+const CREDENTIALS: &[(&str, &str)] = &[("email", EMAIL), ("password", PASSWORD)];
 
 async fn with_account(app: &TestApp) {
     create_user(
@@ -126,31 +147,13 @@ async fn signing_in_changes_the_session_id_so_a_planted_one_is_worthless() {
     let app = TestApp::seeded(1).await;
     with_account(&app).await;
     // The attacker signs in, then plants that session's cookie in the victim's browser.
-    let attacker = reqwest::Client::new();
-    let first = attacker
-        .post(format!("{}/rpc/sign_in", app.base))
-        .form(&[("email", EMAIL), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let first = post_as(&app, "sign_in", None, CREDENTIALS).await;
     let planted = session_cookie(&first).expect("a session cookie");
-    let victim = reqwest::Client::new();
-    let second = victim
-        .post(format!("{}/rpc/sign_in", app.base))
-        .header("cookie", &planted)
-        .form(&[("email", EMAIL), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let second = post_as(&app, "sign_in", Some(&planted), CREDENTIALS).await;
     let issued = session_cookie(&second).expect("a new session cookie");
     assert_ne!(issued, planted, "the session id changes at sign-in");
     // The planted id no longer names a signed-in session.
-    let me = attacker
-        .post(format!("{}/rpc/current_account", app.base))
-        .header("cookie", &planted)
-        .send()
-        .await
-        .unwrap();
+    let me = post_as(&app, "current_account", Some(&planted), &[]).await;
     assert_eq!(me.json::<Value>().await.unwrap(), Value::Null);
 }
 
@@ -158,13 +161,7 @@ async fn signing_in_changes_the_session_id_so_a_planted_one_is_worthless() {
 async fn signing_out_deletes_the_session_on_the_server() {
     let app = TestApp::seeded(1).await;
     with_account(&app).await;
-    let client = reqwest::Client::new();
-    let signed_in = client
-        .post(format!("{}/rpc/sign_in", app.base))
-        .form(&[("email", EMAIL), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let signed_in = post_as(&app, "sign_in", None, CREDENTIALS).await;
     let cookie = session_cookie(&signed_in).unwrap();
     let sessions = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions")
@@ -173,21 +170,11 @@ async fn signing_out_deletes_the_session_on_the_server() {
             .unwrap()
     };
     assert_eq!(sessions().await, 1);
-    let out = client
-        .post(format!("{}/rpc/sign_out", app.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let out = post_as(&app, "sign_out", Some(&cookie), &[]).await;
     assert_eq!(out.status(), 200);
     assert_eq!(sessions().await, 0);
     // Replaying the old cookie finds nobody signed in.
-    let me = client
-        .post(format!("{}/rpc/current_account", app.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let me = post_as(&app, "current_account", Some(&cookie), &[]).await;
     assert_eq!(me.json::<Value>().await.unwrap(), Value::Null);
 }
 
@@ -285,20 +272,8 @@ async fn repeated_sign_in_attempts_on_one_account_are_slowed_down_with_429() {
 async fn over_https_the_session_cookie_is_secure_and_browsers_are_told_to_stay() {
     let app = TestApp::seeded_with(1, |state| state.https = true).await;
     with_account(&app).await;
-    let response = reqwest::Client::new()
-        .post(format!("{}/rpc/sign_in", app.base))
-        .form(&[("email", EMAIL), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("id="))
-        .unwrap()
-        .to_owned();
+    let response = post_as(&app, "sign_in", None, CREDENTIALS).await;
+    let cookie = session_set_cookie(&response).unwrap();
     assert!(cookie.contains("Secure"), "{cookie}");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
     let page = app.get("/").await;
@@ -365,25 +340,13 @@ async fn keep_me_signed_in_decides_whether_the_cookie_outlives_the_browser() {
     let cookie_for = |remember: bool| {
         let app = &app;
         async move {
-            let mut form = vec![("email", EMAIL), ("password", PASSWORD)];
+            let mut form = CREDENTIALS.to_vec();
             if remember {
                 form.push(("remember", "on"));
             }
-            let response = reqwest::Client::new()
-                .post(format!("{}/rpc/sign_in", app.base))
-                .form(&form)
-                .send()
-                .await
-                .unwrap();
+            let response = post_as(app, "sign_in", None, &form).await;
             assert_eq!(response.status(), 200);
-            response
-                .headers()
-                .get_all("set-cookie")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find(|v| v.starts_with("id="))
-                .unwrap()
-                .to_owned()
+            session_set_cookie(&response).unwrap()
         }
     };
     let browser_session = cookie_for(false).await;

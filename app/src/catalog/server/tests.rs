@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::catalog::seed::{seed, SeedOptions, SeedOutcome};
-use crate::db::testing::TestDb;
 use crate::search::api::DEFAULT_PER_PAGE;
 
 /// Page `page` of the category `slug`, with no filters.
@@ -16,17 +15,7 @@ async fn listing(db: &Db, index: &SearchIndex, slug: &str, page: u32) -> Option<
     category_listing(db, index, &query).await.unwrap()
 }
 
-async fn seeded(products: u64) -> TestDb {
-    let test = TestDb::new().await;
-    let options = SeedOptions {
-        products,
-        seed: 1,
-        currency: Currency::GBP,
-    };
-    let outcome = seed(&test.db, &options, |_| {}).await.unwrap();
-    assert!(matches!(outcome, SeedOutcome::Seeded { products: p, .. } if p == products));
-    test
-}
+use crate::catalog::seed::seeded_test_db as seeded;
 
 #[tokio::test]
 async fn home_lists_top_level_categories_and_featured_products() {

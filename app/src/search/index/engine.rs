@@ -62,8 +62,12 @@ pub struct Found {
     pub category_trail: Vec<CategoryLink>,
 }
 
+/// What ranking and ordering read of a product; what filters and facets read lives in
+/// the engine's columns instead.
 struct Doc {
-    document: Document,
+    id: i64,
+    category_id: i64,
+    created_at: i64,
     sort_name: String,
     name_words: Vec<u32>,
     description_words: Vec<u32>,
@@ -212,7 +216,7 @@ impl Engine {
         self.categories = categories;
         for (slot, doc) in self.docs.iter().enumerate() {
             if let Some(doc) = doc {
-                self.category_of[slot] = self.dense_category(doc.document.category_id);
+                self.category_of[slot] = self.dense_category(doc.category_id);
             }
         }
     }
@@ -297,8 +301,10 @@ impl Engine {
         }
         self.slots.insert(document.id, slot);
         self.docs[at] = Some(Doc {
+            id: document.id,
+            category_id: document.category_id,
+            created_at: document.created_at,
             sort_name: document.name.to_lowercase(),
-            document,
             name_words,
             description_words,
         });
@@ -492,21 +498,13 @@ impl Engine {
 
     fn compare(&self, sort: Sort, a: u32, b: u32) -> Ordering {
         let (da, db) = (self.doc(a), self.doc(b));
-        let by_name = || {
-            da.sort_name
-                .cmp(&db.sort_name)
-                .then(da.document.id.cmp(&db.document.id))
-        };
+        let by_name = || da.sort_name.cmp(&db.sort_name).then(da.id.cmp(&db.id));
         let (pa, pb) = (self.price_of[a as usize], self.price_of[b as usize]);
         match sort {
             Sort::Relevance | Sort::Name => by_name(),
             Sort::PriceAsc => pa.cmp(&pb).then_with(by_name),
             Sort::PriceDesc => pb.cmp(&pa).then_with(by_name),
-            Sort::Newest => db
-                .document
-                .created_at
-                .cmp(&da.document.created_at)
-                .then(db.document.id.cmp(&da.document.id)),
+            Sort::Newest => db.created_at.cmp(&da.created_at).then(db.id.cmp(&da.id)),
         }
     }
 
@@ -706,10 +704,7 @@ impl Engine {
             results.sort_unstable_by(order);
         }
         let page_slots = &results[((page - 1) * per_page).min(results.len())..];
-        let ids: Vec<i64> = page_slots
-            .iter()
-            .map(|s| self.doc(*s).document.id)
-            .collect();
+        let ids: Vec<i64> = page_slots.iter().map(|s| self.doc(*s).id).collect();
         let matched = page_slots
             .iter()
             .map(|slot| {
@@ -720,7 +715,7 @@ impl Engine {
                     .filter(|w| per_token.iter().any(|c| c.contains_key(w)))
                     .map(|w| self.words.names[*w as usize].clone())
                     .collect();
-                (doc.document.id, words)
+                (doc.id, words)
             })
             .collect();
 

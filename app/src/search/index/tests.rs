@@ -2,9 +2,8 @@
 //! `BAZAAR_TEST_POSTGRES_URL`): built from the catalog, and following its changes.
 
 use super::*;
-use crate::catalog::seed::{seed, SeedOptions};
 use crate::catalog::writes::{insert_product, record_changes, NewProduct, NewVariant};
-use crate::db::testing::TestDb;
+use crate::db::Db;
 use crate::money::{Currency, Money};
 
 fn words(q: &str) -> ProductQuery {
@@ -14,15 +13,14 @@ fn words(q: &str) -> ProductQuery {
     }
 }
 
-async fn seeded(products: u64) -> TestDb {
-    let test = TestDb::new().await;
-    let options = SeedOptions {
-        products,
-        seed: 1,
-        currency: Currency::GBP,
-    };
-    seed(&test.db, &options, |_| {}).await.unwrap();
-    test
+use crate::catalog::seed::seeded_test_db as seeded;
+
+/// Runs `sql` (with `$1` = `id`) and records the change, in one committed transaction.
+async fn change(db: &Db, sql: &str, id: i64) {
+    let mut tx = db.pool().begin().await.unwrap();
+    sqlx::query(sql).bind(id).execute(&mut *tx).await.unwrap();
+    record_changes(&mut tx, &[id]).await.unwrap();
+    tx.commit().await.unwrap();
 }
 
 #[tokio::test]
@@ -85,27 +83,18 @@ async fn created_edited_and_deleted_products_show_after_a_refresh() {
     assert_eq!(index.search(&words("zepyhr")).unwrap().ids, [id]);
 
     // Edited.
-    let mut tx = db.pool().begin().await.unwrap();
-    sqlx::query("UPDATE products SET name = 'Mistral Kite' WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    record_changes(&mut tx, &[id]).await.unwrap();
-    tx.commit().await.unwrap();
+    change(
+        db,
+        "UPDATE products SET name = 'Mistral Kite' WHERE id = $1",
+        id,
+    )
+    .await;
     index.refresh(db).await.unwrap();
     assert_eq!(index.search(&words("zephyr")).unwrap().total, 0);
     assert_eq!(index.search(&words("mistral")).unwrap().ids, [id]);
 
     // Deleted.
-    let mut tx = db.pool().begin().await.unwrap();
-    sqlx::query("DELETE FROM products WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    record_changes(&mut tx, &[id]).await.unwrap();
-    tx.commit().await.unwrap();
+    change(db, "DELETE FROM products WHERE id = $1", id).await;
     index.refresh(db).await.unwrap();
     assert_eq!(index.search(&words("mistral")).unwrap().total, 0);
     assert_eq!(index.len(), 10);
