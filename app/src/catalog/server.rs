@@ -180,7 +180,6 @@ pub async fn all_categories(db: &Db) -> Result<Vec<CategorySummary>, sqlx::Error
 #[derive(sqlx::FromRow)]
 struct CategoryRow {
     id: i64,
-    parent_id: Option<i64>,
     slug: String,
     name: String,
     description: String,
@@ -198,7 +197,7 @@ pub async fn category_listing(
         return Ok(None);
     };
     let Some(category) = sqlx::query_as::<_, CategoryRow>(
-        "SELECT id, parent_id, slug, name, description FROM categories WHERE slug = $1",
+        "SELECT id, slug, name, description FROM categories WHERE slug = $1",
     )
     .bind(slug)
     .fetch_optional(db.pool())
@@ -215,10 +214,10 @@ pub async fn category_listing(
     .bind(category.id)
     .fetch_all(db.pool())
     .await?;
-    let ancestors = match category.parent_id {
-        Some(parent) => ancestors_from(db, parent).await?,
-        None => Vec::new(),
-    };
+    // The search index already walked the tree for this category: its trail ends
+    // with the category itself.
+    let mut ancestors = results.category_trail.clone();
+    ancestors.pop();
     Ok(Some(CategoryListing {
         slug: category.slug,
         name: category.name,
