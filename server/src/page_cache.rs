@@ -1,8 +1,9 @@
 //! A cache of whole responses for anonymous GETs (pages and API reads), so a shop
 //! answers its busiest pages at close to the speed of a static file. An entry is
 //! valid for the catalog revision it was rendered at: any catalog write moves the
-//! revision (see the search index's change feed) and so retires every entry. Requests
-//! that carry a session cookie, ask for revalidation (`Cache-Control: no-cache`) or
+//! revision (see the search index's change feed) and so retires every entry. Only
+//! pages and reads of the catalog are cached; requests that carry a session cookie or
+//! credentials, ask for revalidation (`Cache-Control: no-cache`) or
 //! are conditional always reach the handler; so do non-200 answers.
 
 use app::search::index::SearchIndex;
@@ -77,13 +78,29 @@ fn has_session(headers: &HeaderMap) -> bool {
         .any(|cookie| cookie.trim().split('=').next() == Some(SESSION_COOKIE))
 }
 
+/// Pages and API reads that depend on the catalog alone, so the catalog revision says
+/// when they change. Anything else (accounts, links from emails, later carts and orders)
+/// depends on more, and is never cached.
+fn shows_only_the_catalog(path: &str) -> bool {
+    matches!(
+        path,
+        "/" | "/search" | "/api/v1/openapi.json" | "/api/v1/docs"
+    ) || [
+        "/categories/",
+        "/products/",
+        "/api/v1/products",
+        "/api/v1/categories",
+        "/api/v1/search/",
+    ]
+    .iter()
+    .any(|prefix| path.starts_with(prefix))
+}
+
 fn cacheable(request: &Request) -> bool {
     let headers = request.headers();
-    let path = request.uri().path();
     request.method() == Method::GET
-        && !matches!(path, "/healthz" | "/readyz")
-        && !path.starts_with("/pkg/")
-        && !path.starts_with("/media/")
+        && shows_only_the_catalog(request.uri().path())
+        && !headers.contains_key(header::AUTHORIZATION)
         && !headers.contains_key(header::IF_NONE_MATCH)
         && !headers.contains_key(header::IF_MODIFIED_SINCE)
         && !headers
@@ -171,5 +188,30 @@ mod tests {
         assert!(has_session(&headers));
         headers.insert(header::COOKIE, "idea=1; theme=dark".parse().unwrap());
         assert!(!has_session(&headers));
+    }
+
+    #[test]
+    fn only_catalog_pages_and_reads_are_cached() {
+        for path in [
+            "/",
+            "/search",
+            "/categories/lamps",
+            "/products/oak-lamp",
+            "/api/v1/products",
+        ] {
+            assert!(shows_only_the_catalog(path), "{path}");
+        }
+        for path in [
+            "/login",
+            "/account",
+            "/account/reset-password",
+            "/account/verify-email",
+            "/healthz",
+            "/pkg/bazaar.js",
+            "/media/imported/a.png",
+            "/rpc/current_account",
+        ] {
+            assert!(!shows_only_the_catalog(path), "{path}");
+        }
     }
 }
