@@ -1,5 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 // One free port for the whole run, chosen once in the main process; the workers
@@ -11,6 +13,20 @@ if (!process.env.BAZAAR_E2E_PORT) {
   ])
     .toString()
     .trim();
+}
+// The shop's mail goes over SMTP to a real server (aiosmtpd, started by
+// serve-fresh-shop.sh) on a second free port, which saves each message as JSON into
+// this directory for the journeys to open (see tests/mail.ts).
+if (!process.env.BAZAAR_E2E_SMTP_PORT) {
+  process.env.BAZAAR_E2E_SMTP_PORT = execFileSync(process.execPath, [
+    "-e",
+    "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})",
+  ])
+    .toString()
+    .trim();
+}
+if (!process.env.BAZAAR_E2E_INBOX) {
+  process.env.BAZAAR_E2E_INBOX = mkdtempSync(path.join(tmpdir(), "bazaar-e2e-inbox-"));
 }
 const port = process.env.BAZAAR_E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
@@ -49,6 +65,11 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",
-    env: { LEPTOS_SITE_ADDR: `127.0.0.1:${port}` },
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      BAZAAR_PUBLIC_URL: baseURL,
+      BAZAAR_E2E_SMTP_PORT: process.env.BAZAAR_E2E_SMTP_PORT,
+      BAZAAR_E2E_INBOX: process.env.BAZAAR_E2E_INBOX,
+    },
   },
 });

@@ -10,7 +10,20 @@ export BAZAAR_DATA_DIR="$data"
 export DATABASE_URL="sqlite://$data/bazaar.db"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$here/../target/site}"
 "$bin" seed --products 1000 --seed 1 >/dev/null
+
+# A real SMTP server for the shop's mail, when the Playwright config asked for one.
+sink=""
+if [ -n "${BAZAAR_E2E_SMTP_PORT:-}" ] && [ -n "${BAZAAR_E2E_INBOX:-}" ]; then
+  python3 "$here/../app/tests/smtp_sink.py" --port "$BAZAAR_E2E_SMTP_PORT" "$BAZAAR_E2E_INBOX" &
+  sink=$!
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$BAZAAR_E2E_SMTP_PORT") 2>/dev/null && break
+    sleep 0.1
+  done
+  export BAZAAR_SMTP_URL="smtp://127.0.0.1:$BAZAAR_E2E_SMTP_PORT"
+fi
+
 "$bin" serve &
 server=$!
-trap 'kill -TERM "$server" 2>/dev/null; wait "$server"; rm -rf "$data"' EXIT TERM INT
+trap 'kill -TERM "$server" $sink 2>/dev/null; wait "$server"; rm -rf "$data"' EXIT TERM INT
 wait "$server"

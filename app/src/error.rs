@@ -11,6 +11,12 @@ pub enum AppError {
     /// A fault on our side; the detail went to the log, not to the user.
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
+    /// The action needs a signed-in account, and nobody is signed in (401).
+    #[error("Please sign in first.")]
+    SignInRequired,
+    /// The signed-in account may not do this (403).
+    #[error("Your account may not do this.")]
+    Forbidden,
     /// The request could not reach the server or its answer could not be read.
     #[error("The shop could not be reached ({0}). Check your connection and try again.")]
     Transport(String),

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod catalog;
 pub mod error;
+pub mod forms;
 pub mod layout;
 pub mod money;
 pub mod search;
@@ -24,7 +25,10 @@ pub mod state;
 
 pub use error::AppError;
 
-use accounts::pages::{AccountPage, RegisterPage, SignInPage};
+use accounts::pages::{
+    AccountPage, ConfirmEmailPage, ForgotPasswordPage, RegisterPage, ResetPasswordPage,
+    SecurityPage, SignInPage,
+};
 use catalog::pages::{CategoryPage, HomePage, ProductPage};
 use layout::{NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
@@ -72,6 +76,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/verify-email") view=ConfirmEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

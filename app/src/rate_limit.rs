@@ -43,6 +43,35 @@ pub async fn hit(db: &Db, bucket: &str, limit: Limit) -> Result<Verdict, sqlx::E
     })
 }
 
+/// Counts an attempt against each of a form's buckets; the first one over its limit
+/// refuses the form with 429, `Retry-After`, and `kept` (what the form should show again).
+pub async fn limit_form(
+    db: &Db,
+    buckets: &[(String, Limit)],
+    kept: crate::forms::FormErrors,
+) -> Result<(), crate::forms::FormError> {
+    for (bucket, limit) in buckets {
+        if let Verdict::Refused { retry_after_secs } = hit(db, bucket, *limit).await? {
+            let minutes = retry_after_secs.div_ceil(60);
+            crate::forms::refusal_status(429);
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.insert_header(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(retry_after_secs),
+                );
+            }
+            return Err(crate::forms::FormError::Invalid(crate::forms::FormErrors {
+                form: Some(format!(
+                    "Too many attempts. Please wait {minutes} minute{} and try again.",
+                    if minutes == 1 { "" } else { "s" }
+                )),
+                ..kept
+            }));
+        }
+    }
+    Ok(())
+}
+
 /// Deletes windows that ended more than a day ago.
 pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
     let day_ago = now_millis() - 24 * 3600 * 1000;

@@ -16,6 +16,8 @@ pub struct AppState {
     /// Shoppers reach the shop over HTTPS (its public URL says so): cookies are
     /// `Secure` and responses carry HSTS.
     pub https: bool,
+    /// The shop's name and public URL, for the links in its emails.
+    pub shop: crate::email::Shop,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             search,
             media_dir,
             https: false,
+            shop: crate::email::Shop::default(),
         })
     }
 

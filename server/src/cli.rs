@@ -43,6 +43,10 @@ pub enum Command {
     CreateAdmin {
         /// The staff member's email address.
         email: String,
+        /// Make the existing customer account with this address staff instead (no
+        /// password is asked; the account's sessions end, so it signs in afresh).
+        #[arg(long)]
+        promote: bool,
     },
     /// Import products from Bazaar JSONL or a Shopify product CSV. Nothing is written
     /// unless the whole file is valid; a re-import updates products by handle and
@@ -79,7 +83,8 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
             seed,
             if_empty,
         } => run_seed(config, products, seed, if_empty).await,
-        Command::CreateAdmin { email } => run_create_admin(config, &email).await,
+        Command::CreateAdmin { email, promote } if promote => run_promote(config, &email).await,
+        Command::CreateAdmin { email, .. } => run_create_admin(config, &email).await,
         Command::Import {
             file,
             format,
@@ -109,6 +114,7 @@ async fn run_serve(config: Config) -> Result<ExitCode, StartError> {
         .await
         .map_err(StartError::SearchIndex)?;
     state.https = config.shop.public_url().starts_with("https://");
+    state.shop = config.shop.clone();
     tracing::info!(
         engine = state.db.engine().name(),
         products = state.search.len(),
@@ -204,6 +210,38 @@ fn read_password() -> std::io::Result<Password> {
     }
 }
 
+async fn run_promote(config: Config, email: &str) -> Result<ExitCode, StartError> {
+    use app::accounts::audit::{record, Event, Origin};
+    let db = open_database(&config).await?;
+    let outcome = app::accounts::server::promote_to_staff(&db, email).await;
+    let code = match outcome {
+        Ok(Some(id)) => {
+            let origin = Origin {
+                ip: "command line".to_owned(),
+                user_agent: "bazaar create-admin --promote".to_owned(),
+            };
+            record(&db, Event::RoleChanged, Some(id), Some(email), &origin).await;
+            println!(
+                "{email} is now a staff account; it was signed out everywhere, to sign in afresh."
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            eprintln!(
+                "bazaar: there is no customer account for {email} (unknown, or staff already)."
+            );
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "create-admin --promote failed");
+            eprintln!("bazaar: the account could not be changed; see the log.");
+            ExitCode::FAILURE
+        }
+    };
+    db.close().await;
+    Ok(code)
+}
+
 async fn run_create_admin(config: Config, email: &str) -> Result<ExitCode, StartError> {
     let password = match read_password() {
         Ok(password) => password,
@@ -220,7 +258,9 @@ async fn run_create_admin(config: Config, email: &str) -> Result<ExitCode, Start
             (format!("Staff account {email} created."), ExitCode::SUCCESS)
         }
         Ok(CreateUser::EmailTaken) => (
-            format!("bazaar: an account for {email} already exists."),
+            format!(
+                "bazaar: an account for {email} already exists; `bazaar create-admin --promote {email}` makes it staff."
+            ),
             ExitCode::FAILURE,
         ),
         Ok(CreateUser::InvalidEmail) => (

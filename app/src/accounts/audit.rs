@@ -9,6 +9,20 @@ pub enum Event {
     SignInThrottled,
     SignedOut,
     Registered,
+    EmailVerified,
+    EmailChanged,
+    PasswordChanged,
+    PasswordResetRequested,
+    PasswordReset,
+    /// One session ended by the account holder from the sessions list.
+    SessionRevoked,
+    /// Every other session ended ("log out everywhere else", a reset, a new password).
+    OtherSessionsRevoked,
+    RoleChanged,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    TwoFactorRefused,
+    RecoveryCodeUsed,
 }
 
 impl Event {
@@ -19,6 +33,18 @@ impl Event {
             Event::SignInThrottled => "sign_in_throttled",
             Event::SignedOut => "sign_out",
             Event::Registered => "register",
+            Event::EmailVerified => "email_verified",
+            Event::EmailChanged => "email_changed",
+            Event::PasswordChanged => "password_changed",
+            Event::PasswordResetRequested => "password_reset_requested",
+            Event::PasswordReset => "password_reset",
+            Event::SessionRevoked => "session_revoked",
+            Event::OtherSessionsRevoked => "other_sessions_revoked",
+            Event::RoleChanged => "role_changed",
+            Event::TwoFactorEnabled => "two_factor_enabled",
+            Event::TwoFactorDisabled => "two_factor_disabled",
+            Event::TwoFactorRefused => "two_factor_refused",
+            Event::RecoveryCodeUsed => "recovery_code_used",
         }
     }
 }

@@ -2,9 +2,18 @@
 
 pub mod api;
 pub mod pages;
+pub mod recovery;
+pub mod security;
+
+#[cfg(feature = "ssr")]
+pub mod request;
 
 #[cfg(feature = "ssr")]
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod devices;
+#[cfg(feature = "ssr")]
+pub mod links;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]

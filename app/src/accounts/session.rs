@@ -6,8 +6,12 @@ use super::server::{user_by_id, User};
 use crate::db::{now_millis, Db};
 use tower_sessions::{Expiry, Session};
 
-const USER_ID: &str = "user_id";
-const SIGNED_IN_AT: &str = "signed_in_at";
+/// The session's account; the session store copies it into its own column.
+pub(super) const USER_ID: &str = "user_id";
+pub(super) const SIGNED_IN_AT: &str = "signed_in_at";
+/// Where the sign-in came from, for the account's list of sessions.
+pub(super) const USER_AGENT: &str = "user_agent";
+pub(super) const IP: &str = "ip";
 
 /// However active, a sign-in lasts at most this long (then the password is asked again).
 pub const ABSOLUTE_LIMIT_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -40,7 +44,22 @@ impl AuthSession {
         }));
         self.0.insert(USER_ID, user.id).await?;
         self.0.insert(SIGNED_IN_AT, now_millis()).await?;
+        let origin = super::request::request_origin().await;
+        self.0.insert(USER_AGENT, origin.user_agent).await?;
+        self.0.insert(IP, origin.ip).await?;
         Ok(())
+    }
+
+    /// Gives the session a new id, keeping who is signed in: after a change of
+    /// privilege (two-factor on or off, a new password), a stolen old id is worthless.
+    pub async fn renew_id(&self) -> Result<(), SessionError> {
+        self.0.cycle_id().await?;
+        Ok(())
+    }
+
+    /// The session's id as the store knows it (`None` until it was first saved).
+    pub fn id(&self) -> Option<String> {
+        self.0.id().map(|id| id.to_string())
     }
 
     /// Ends the session: its record is deleted and the cookie expires.

@@ -25,6 +25,14 @@ fn expiry_millis(record: &Record) -> i64 {
     (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
+/// The account a session belongs to, as `AuthSession` stores it in the session's data.
+fn user_of(record: &Record) -> Option<i64> {
+    record
+        .data
+        .get(super::session::USER_ID)
+        .and_then(|v| v.as_i64())
+}
+
 fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
     serde_json::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
@@ -35,12 +43,13 @@ impl SessionStore for DbSessionStore {
         // A fresh id that happens to exist already is replaced, never overwritten.
         loop {
             let inserted = sqlx::query(
-                "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3)
+                "INSERT INTO sessions (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (id) DO NOTHING",
             )
             .bind(record.id.to_string())
             .bind(encode(record)?)
             .bind(expiry_millis(record))
+            .bind(user_of(record))
             .execute(self.db.pool())
             .await
             .map_err(backend)?;
@@ -53,12 +62,14 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         sqlx::query(
-            "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
+            "INSERT INTO sessions (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE
+             SET data = excluded.data, expiry_date = excluded.expiry_date, user_id = excluded.user_id",
         )
         .bind(record.id.to_string())
         .bind(encode(record)?)
         .bind(expiry_millis(record))
+        .bind(user_of(record))
         .execute(self.db.pool())
         .await
         .map_err(backend)?;

@@ -10,8 +10,8 @@ mod jobs;
 mod mailer;
 mod templates;
 
-#[cfg(test)]
-mod smtp_sink;
+/// A real SMTP server (aiosmtpd) for the tests of this crate and the server's.
+pub mod smtp_sink;
 
 pub use jobs::{enqueue_email, message_id, EmailJobs, EMAIL_JOB};
 pub use mailer::{default_sender, Delivered, Mailer, MailerError, SendError, SmtpUrl};

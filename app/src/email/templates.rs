@@ -21,6 +21,16 @@ pub struct Shop {
 #[error("the public URL {0:?} must start with http:// or https:// and name a host")]
 pub struct InvalidPublicUrl(pub String);
 
+impl Default for Shop {
+    /// The shop as `make run` serves it: "Bazaar" at `http://127.0.0.1:3000`.
+    fn default() -> Shop {
+        Shop {
+            name: "Bazaar".to_owned(),
+            public_url: "http://127.0.0.1:3000".to_owned(),
+        }
+    }
+}
+
 impl Shop {
     pub fn new(name: &str, public_url: &str) -> Result<Shop, InvalidPublicUrl> {
         let trimmed = public_url.trim().trim_end_matches('/');

@@ -10,7 +10,7 @@ const EMAIL: &str = "ann@shop.test";
 const PASSWORD: &str = "a long enough secret";
 
 /// Calls a server function as a same-origin form post; returns status and JSON.
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     client: &reqwest::Client,
     name: &str,
@@ -27,7 +27,7 @@ async fn call(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -46,12 +46,12 @@ fn session_set_cookie(response: &reqwest::Response) -> Option<String> {
 }
 
 /// The session cookie a response sets (`id=…`), if any.
-fn session_cookie(response: &reqwest::Response) -> Option<String> {
+pub(crate) fn session_cookie(response: &reqwest::Response) -> Option<String> {
     session_set_cookie(response).map(|v| v.split(';').next().unwrap().to_owned())
 }
 
 /// Calls server function `name` from a cookie-less client, sending `cookie` if given.
-async fn post_as(
+pub(crate) async fn post_as(
     app: &TestApp,
     name: &str,
     cookie: Option<&str>,
@@ -101,7 +101,7 @@ async fn registering_signs_the_shopper_in() {
     )
     .await;
     assert_eq!(status, 422);
-    let taken = again["Invalid"]["email"].as_str().unwrap();
+    let taken = again["Invalid"]["fields"]["email"].as_str().unwrap();
     assert!(taken.contains("already an account"), "{taken}");
     let (_, short) = call(
         &app,
@@ -110,9 +110,9 @@ async fn registering_signs_the_shopper_in() {
         &[("email", "b@shop.test"), ("password", "short")],
     )
     .await;
-    let reason = short["Invalid"]["password"].as_str().unwrap();
+    let reason = short["Invalid"]["fields"]["password"].as_str().unwrap();
     assert!(reason.contains("at least 10"), "{reason}");
-    assert_eq!(short["Invalid"]["typed_email"], "b@shop.test");
+    assert_eq!(short["Invalid"]["typed"]["email"], "b@shop.test");
 }
 
 #[tokio::test]
@@ -136,9 +136,9 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     assert_eq!(s1, 422);
     assert_eq!(wrong["Invalid"]["form"], SIGN_IN_REFUSED);
     // Only the echo of what was typed differs.
-    assert_eq!(wrong["Invalid"]["typed_email"], EMAIL);
-    wrong["Invalid"]["typed_email"] = Value::Null;
-    unknown["Invalid"]["typed_email"] = Value::Null;
+    assert_eq!(wrong["Invalid"]["typed"]["email"], EMAIL);
+    wrong["Invalid"]["typed"]["email"] = Value::Null;
+    unknown["Invalid"]["typed"]["email"] = Value::Null;
     assert_eq!((s1, &wrong), (s2, &unknown));
 }
 

@@ -98,3 +98,55 @@ async fn create_admin_reads_the_password_from_stdin_and_stores_only_a_hash() {
     assert_eq!(taken.status.code(), Some(1));
     assert!(text(&taken.stderr).contains("already exists"));
 }
+
+#[tokio::test]
+async fn promoting_a_customer_ends_their_sessions_and_is_audited() {
+    use app::accounts::password::Password;
+    use app::accounts::server::{create_user, CreateUser, Role};
+    let test = TestDb::new().await;
+    let env = [("DATABASE_URL", test.url.as_str())];
+    let CreateUser::Created { id } = create_user(
+        &test.db,
+        "clerk@shop.test",
+        Password::new("a long secret phrase".into()),
+        Role::Customer,
+    )
+    .await
+    .unwrap() else {
+        panic!("created")
+    };
+    // A session the customer signed in with before the change.
+    sqlx::query("INSERT INTO sessions (id, data, expiry_date, user_id) VALUES ('old', $1, $2, $3)")
+        .bind(b"{}".to_vec())
+        .bind(app::db::now_millis() + 3_600_000)
+        .bind(id)
+        .execute(test.db.pool())
+        .await
+        .unwrap();
+
+    let out = bazaar(&["create-admin", "--promote", "clerk@shop.test"], &env, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("is now a staff account"));
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(test.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(role, "staff");
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+        .bind(id)
+        .fetch_one(test.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+    let events: Vec<String> = sqlx::query_scalar("SELECT event FROM audit_log WHERE user_id = $1")
+        .bind(id)
+        .fetch_all(test.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(events, ["role_changed"]);
+
+    let again = bazaar(&["create-admin", "--promote", "clerk@shop.test"], &env, "");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("no customer account"));
+}

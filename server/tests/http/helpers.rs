@@ -1,6 +1,9 @@
 use app::catalog::seed::{seed, SeedOptions};
 use app::db::testing::TestDb;
 use app::db::Db;
+use app::email::smtp_sink::{free_port, Inbox, Received, SmtpSink};
+use app::email::{EmailJobs, Mailer, SmtpUrl};
+use app::jobs::{Worker, WorkerOptions};
 use app::money::Currency;
 use app::search::index::SearchIndex;
 use app::state::AppState;
@@ -88,6 +91,84 @@ impl TestApp {
         let status = response.status().as_u16();
         (status, response.text().await.unwrap())
     }
+}
+
+/// A real SMTP server, and a job worker delivering the app's queued email into it.
+pub struct MailRoom {
+    inbox: Inbox,
+    _sink: SmtpSink,
+    worker: tokio::task::JoinHandle<()>,
+}
+
+impl TestApp {
+    /// Starts delivering this app's email to a real SMTP server.
+    pub fn deliver_mail(&self) -> MailRoom {
+        let inbox = Inbox::default();
+        let port = free_port();
+        let sink = SmtpSink::start(port, &inbox);
+        let mailer = Mailer::smtp(
+            &SmtpUrl::new(format!("smtp://127.0.0.1:{port}")),
+            "Bazaar <shop@bazaar.test>",
+        )
+        .expect("mailer");
+        let options = WorkerOptions {
+            poll_interval: std::time::Duration::from_millis(50),
+            ..Default::default()
+        };
+        let worker = Worker::new(self.db.clone(), options).handle(EmailJobs::new(mailer));
+        let worker = tokio::spawn(worker.run(std::future::pending()));
+        MailRoom {
+            inbox,
+            _sink: sink,
+            worker,
+        }
+    }
+}
+
+impl MailRoom {
+    /// The first message to `to` whose subject contains `subject`, waiting up to 20 s.
+    pub async fn wait_for(&self, to: &str, subject: &str) -> Received {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Some(found) = self
+                .inbox
+                .received()
+                .into_iter()
+                .find(|m| m.rcpt_tos.iter().any(|r| r == to) && m.subject.contains(subject))
+            {
+                return found;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no email to {to} about {subject:?} within 20 s; received: {:#?}",
+                self.inbox.received()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Every message received so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.inbox.received()
+    }
+}
+
+impl Drop for MailRoom {
+    fn drop(&mut self) {
+        self.worker.abort();
+    }
+}
+
+/// The path and query of the first link in `text` that leads to `path` on the shop.
+pub fn link_to(text: &str, path: &str) -> String {
+    let start = text
+        .find(&format!("{path}?"))
+        .unwrap_or_else(|| panic!("no link to {path} in:\n{text}"));
+    text[start..]
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 /// A site root holding the real `public/` files, as the release build lays them out.

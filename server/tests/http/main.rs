@@ -4,6 +4,7 @@
 mod accounts;
 mod api;
 mod cli;
+mod email_links;
 mod helpers;
 mod operations;
 mod pages;
