@@ -25,6 +25,7 @@ pub mod state;
 
 pub use error::AppError;
 
+use accounts::addresses::AddressesPage;
 use accounts::pages::{
     AccountPage, ConfirmEmailPage, ForgotPasswordPage, RegisterPage, ResetPasswordPage,
     SecurityPage, SignInPage,
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/verify-email") view=ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/addresses") view=AddressesPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -1,5 +1,6 @@
 //! Accounts: users, their roles and passwords, and the session store they log in with.
 
+pub mod addresses;
 pub mod api;
 pub mod pages;
 pub mod recovery;

@@ -2,6 +2,7 @@
 //! PostgreSQL when `BAZAAR_TEST_POSTGRES_URL` is set), spoken to over HTTP.
 
 mod accounts;
+mod addresses;
 mod api;
 mod cli;
 mod email_links;

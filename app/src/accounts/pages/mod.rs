@@ -73,6 +73,7 @@ pub fn AccountNav(current: &'static str) -> impl IntoView {
     let pages = [
         ("/account", "Overview"),
         ("/account/security", "Password and security"),
+        ("/account/addresses", "Addresses"),
     ];
     view! {
         <nav class="account-nav" aria-label="Your account">
