@@ -75,9 +75,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/two-factor") view=accounts::two_factor::pages::SecondFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-factor") view=accounts::two_factor::pages::TwoFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/verify-email") view=ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>

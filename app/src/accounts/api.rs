@@ -121,6 +121,15 @@ pub async fn register(email: String, password: String) -> Result<Account, FormEr
     Ok(Account::of(&user))
 }
 
+/// What a right password leads to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInOutcome {
+    SignedIn(Account),
+    /// The account has two-factor sign-in on: nobody is signed in until a code is given
+    /// at `/login/two-factor` (where a form posted without JavaScript is sent).
+    CodeNeeded,
+}
+
 /// Signs in with email and password.
 #[server(prefix = "/rpc", endpoint = "sign_in")]
 pub async fn sign_in(
@@ -128,7 +137,7 @@ pub async fn sign_in(
     password: String,
     // "on" when "Keep me signed in" is ticked; an unticked box sends nothing.
     remember: Option<String>,
-) -> Result<Account, FormError> {
+) -> Result<SignInOutcome, FormError> {
     use super::audit::{record, Event};
     use super::password::Password;
     use super::request::{auth_session, request_origin};
@@ -180,8 +189,20 @@ pub async fn sign_in(
             FormErrors::whole(SIGN_IN_REFUSED).keep("email", &email),
         ));
     };
-    auth_session()
-        .await?
+    let session = auth_session().await?;
+    if super::two_factor::server::is_enabled(&state.db, user.id)
+        .await
+        .map_err(AppError::from)?
+    {
+        session
+            .begin_second_factor(&user, remember.is_some())
+            .await
+            .map_err(|e| AppError::internal("sign in", e))?;
+        // A form posted without JavaScript goes on to the code page.
+        crate::forms::after_browser_post(super::two_factor::api::CODE_PAGE);
+        return Ok(SignInOutcome::CodeNeeded);
+    }
+    session
         .sign_in(&user, remember.is_some())
         .await
         .map_err(|e| AppError::internal("sign in", e))?;
@@ -193,7 +214,7 @@ pub async fn sign_in(
         &origin,
     )
     .await;
-    Ok(Account::of(&user))
+    Ok(SignInOutcome::SignedIn(Account::of(&user)))
 }
 
 /// Signs out: the session is deleted on the server.

@@ -5,6 +5,7 @@ pub mod api;
 pub mod pages;
 pub mod recovery;
 pub mod security;
+pub mod two_factor;
 
 #[cfg(feature = "ssr")]
 pub mod request;

@@ -88,6 +88,96 @@ impl AuthSession {
     }
 }
 
+/// A sign-in waiting for its second factor: the password was right, the code is still
+/// to come. Kept apart from `USER_ID`, so nobody is signed in meanwhile.
+const SECOND_FACTOR_USER_ID: &str = "second_factor_user_id";
+const SECOND_FACTOR_SINCE: &str = "second_factor_since";
+const SECOND_FACTOR_REMEMBER: &str = "second_factor_remember";
+/// Recovery codes just handed out, kept until the page has shown them once (so a form
+/// posted without JavaScript can show them after its redirect).
+const FRESH_RECOVERY_CODES: &str = "fresh_recovery_codes";
+
+/// How long the code may take after the password: then the password is asked again.
+pub const SECOND_FACTOR_LIMIT_MS: i64 = 5 * 60 * 1000;
+
+/// Has a second-factor step begun at `since` run out at `now`?
+pub fn second_factor_expired(since: i64, now: i64) -> bool {
+    now - since > SECOND_FACTOR_LIMIT_MS || since > now
+}
+
+/// Who a pending second-factor step is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingSecondFactor {
+    pub user_id: i64,
+    /// "Keep me signed in" as ticked with the password.
+    pub remember: bool,
+}
+
+impl AuthSession {
+    /// After a right password for an account with two-factor on: remembers who is
+    /// signing in, for [`SECOND_FACTOR_LIMIT_MS`], under a fresh id, and signs nobody in.
+    pub async fn begin_second_factor(
+        &self,
+        user: &User,
+        remember: bool,
+    ) -> Result<(), SessionError> {
+        self.0.cycle_id().await?;
+        self.0.remove_value(USER_ID).await?;
+        self.0.remove_value(SIGNED_IN_AT).await?;
+        self.0.insert(SECOND_FACTOR_USER_ID, user.id).await?;
+        self.0.insert(SECOND_FACTOR_SINCE, now_millis()).await?;
+        self.0.insert(SECOND_FACTOR_REMEMBER, remember).await?;
+        Ok(())
+    }
+
+    /// The second-factor step in progress, unless there is none or it ran out.
+    pub async fn pending_second_factor(&self) -> Result<Option<PendingSecondFactor>, SessionError> {
+        let user_id: Option<i64> = self.0.get(SECOND_FACTOR_USER_ID).await?;
+        let since: Option<i64> = self.0.get(SECOND_FACTOR_SINCE).await?;
+        let remember: Option<bool> = self.0.get(SECOND_FACTOR_REMEMBER).await?;
+        Ok(match (user_id, since) {
+            (Some(user_id), Some(since)) if !second_factor_expired(since, now_millis()) => {
+                Some(PendingSecondFactor {
+                    user_id,
+                    remember: remember.unwrap_or(false),
+                })
+            }
+            _ => None,
+        })
+    }
+
+    /// The code was right: ends the second-factor step and signs `user` in (new id).
+    pub async fn finish_second_factor(
+        &self,
+        user: &User,
+        remember: bool,
+    ) -> Result<(), SessionError> {
+        self.0.remove_value(SECOND_FACTOR_USER_ID).await?;
+        self.0.remove_value(SECOND_FACTOR_SINCE).await?;
+        self.0.remove_value(SECOND_FACTOR_REMEMBER).await?;
+        self.sign_in(user, remember).await
+    }
+
+    /// Keeps recovery codes just handed out until [`Self::take_fresh_recovery_codes`].
+    pub async fn keep_fresh_recovery_codes(&self, codes: &[String]) -> Result<(), SessionError> {
+        self.0
+            .insert(FRESH_RECOVERY_CODES, (now_millis(), codes))
+            .await?;
+        Ok(())
+    }
+
+    /// The recovery codes kept by [`Self::keep_fresh_recovery_codes`], removed as they
+    /// are read: they are shown once. Codes not shown within the second-factor time
+    /// limit are dropped unseen.
+    pub async fn take_fresh_recovery_codes(&self) -> Result<Vec<String>, SessionError> {
+        let kept: Option<(i64, Vec<String>)> = self.0.remove(FRESH_RECOVERY_CODES).await?;
+        Ok(match kept {
+            Some((at, codes)) if !second_factor_expired(at, now_millis()) => codes,
+            _ => Vec::new(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +188,16 @@ mod tests {
         assert!(!sign_in_expired(0, 29 * day));
         assert!(!sign_in_expired(0, 30 * day));
         assert!(sign_in_expired(0, 30 * day + 1));
+    }
+
+    #[test]
+    fn the_code_after_the_password_is_awaited_five_minutes() {
+        let minute = 60 * 1000;
+        assert!(!second_factor_expired(0, 5 * minute));
+        assert!(second_factor_expired(0, 5 * minute + 1));
+        assert!(
+            second_factor_expired(minute, 0),
+            "a start in the future is no start"
+        );
     }
 }

@@ -11,3 +11,4 @@ mod operations;
 mod pages;
 mod search;
 mod transfer;
+mod two_factor;

@@ -22,6 +22,10 @@ pub fn SecurityPage() -> impl IntoView {
                 <ChangePasswordForm/>
                 <ChangeEmailForm current=account.email.clone()/>
                 <Devices/>
+                {account.staff.then(|| view! {
+                    <h2>"Two-factor sign-in"</h2>
+                    <p><a href="/account/two-factor">"Set up two-factor sign-in for your staff account"</a></p>
+                })}
             }/>
         </section>
     }

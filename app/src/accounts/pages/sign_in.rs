@@ -1,7 +1,8 @@
 //! `/login` and `/register`.
 
 use super::SignedOutOnly;
-use crate::accounts::api::{Register, SignIn};
+use crate::accounts::api::{Register, SignIn, SignInOutcome};
+use crate::accounts::two_factor::api::CODE_PAGE;
 use crate::forms::{form_errors, Field, FormMessage};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,7 +37,12 @@ fn arrival_note() -> Option<&'static str> {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    go_on_success(action.value(), "/account");
+    let navigate = use_navigate();
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(SignInOutcome::SignedIn(_))) => navigate("/account", Default::default()),
+        Some(Ok(SignInOutcome::CodeNeeded)) => navigate(CODE_PAGE, Default::default()),
+        _ => {}
+    });
     let errors = form_errors(action.value());
     view! {
         <Title text="Sign in"/>
