@@ -10,6 +10,7 @@ pub mod error;
 pub mod forms;
 pub mod layout;
 pub mod money;
+pub mod pricing;
 pub mod search;
 
 #[cfg(feature = "ssr")]
