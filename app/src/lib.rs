@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod cart;
 pub mod catalog;
 pub mod error;
 pub mod forms;
@@ -31,6 +32,7 @@ use accounts::pages::{
     AccountPage, ConfirmEmailPage, ForgotPasswordPage, RegisterPage, ResetPasswordPage,
     SecurityPage, SignInPage,
 };
+use cart::pages::{CartChanged, CartPage};
 use catalog::pages::{CategoryPage, HomePage, ProductPage};
 use layout::{NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
@@ -61,6 +63,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    CartChanged::provide();
     view! {
         <Stylesheet id="leptos" href="/pkg/bazaar.css"/>
         <Link rel="icon" href="/favicon.ico"/>
@@ -75,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/categories/:slug") view=CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/login/two-factor") view=accounts::two_factor::pages::SecondFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>

@@ -89,8 +89,8 @@ pub fn job_worker(config: &Config, db: Db) -> Result<app::jobs::Worker, StartErr
     Ok(app::jobs::Worker::new(db, options).handle(app::email::EmailJobs::new(mailer)))
 }
 
-/// Deletes expired sessions, emailed links and old rate-limit windows once an hour, so
-/// no such table grows without bound.
+/// Deletes expired sessions, emailed links, abandoned guest carts and old rate-limit
+/// windows once an hour, so no such table grows without bound.
 async fn sweep_expired_rows(db: Db) {
     use tower_sessions::ExpiredDeletion;
     let store = app::accounts::session_store::DbSessionStore::new(db.clone());
@@ -105,6 +105,9 @@ async fn sweep_expired_rows(db: Db) {
         }
         if let Err(err) = app::accounts::links::sweep(&db).await {
             tracing::warn!(error = %err, "expired email link sweep failed; will retry");
+        }
+        if let Err(err) = app::cart::server::sweep(&db).await {
+            tracing::warn!(error = %err, "abandoned guest cart sweep failed; will retry");
         }
     }
 }

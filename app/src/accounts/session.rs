@@ -44,6 +44,11 @@ impl AuthSession {
         }));
         self.0.insert(USER_ID, user.id).await?;
         self.0.insert(SIGNED_IN_AT, now_millis()).await?;
+        // What a guest put in their cart joins the account's cart. A failure is logged
+        // (by AppError::internal) and does not stop the sign-in.
+        if let Some(state) = leptos::prelude::use_context::<crate::state::AppState>() {
+            let _ = crate::cart::api::adopt_guest_cart(&state.db, &self.0, user.id).await;
+        }
         let origin = super::request::request_origin().await;
         self.0.insert(USER_AGENT, origin.user_agent).await?;
         self.0.insert(IP, origin.ip).await?;

@@ -1,5 +1,6 @@
 //! The frame around every page, and the pages for "not found" and "something broke".
 
+use crate::cart::pages::CartLink;
 use crate::search::pages::SearchBox;
 use crate::AppError;
 use leptos::prelude::*;
@@ -15,6 +16,7 @@ pub fn SiteHeader() -> impl IntoView {
             <nav aria-label="Main">
                 <a href="/">"Shop"</a>
                 <a href="/account">"Account"</a>
+                <CartLink/>
             </nav>
         </header>
     }

@@ -4,6 +4,7 @@
 mod accounts;
 mod addresses;
 mod api;
+mod cart;
 mod cli;
 mod email_links;
 mod helpers;

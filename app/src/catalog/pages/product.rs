@@ -1,4 +1,5 @@
 use super::{Breadcrumbs, Picture};
+use crate::cart::pages::AddToCartForm;
 use crate::catalog::api::{get_product, ProductDetail, StockStatus};
 use crate::layout::{Loading, NotFound, ServerError};
 use leptos::prelude::*;
@@ -85,6 +86,10 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 </p>
                 <p class="sku">"SKU " {move || current().sku}</p>
                 {picker}
+                <AddToCartForm
+                    sku=Signal::derive(move || current().sku)
+                    in_stock=Signal::derive(move || current().stock > 0)
+                />
                 <h2>"Description"</h2>
                 <p class="description">{product.description.clone()}</p>
             </div>
