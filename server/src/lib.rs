@@ -61,6 +61,7 @@ pub async fn serve(
 ) -> Result<(), StartError> {
     let db = state.db.clone();
     let sweeper = tokio::spawn(sweep_expired_rows(db.clone()));
+    let releaser = tokio::spawn(release_unpaid_reservations(db.clone()));
     let follower = tokio::spawn(state.search.clone().follow(db.clone()));
     // Connection info gives server functions the client's address (rate limits).
     let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -69,6 +70,7 @@ pub async fn serve(
         .await
         .map_err(StartError::Serve);
     sweeper.abort();
+    releaser.abort();
     follower.abort();
     db.close().await;
     result
@@ -108,6 +110,23 @@ async fn sweep_expired_rows(db: Db) {
         }
         if let Err(err) = app::cart::server::sweep(&db).await {
             tracing::warn!(error = %err, "abandoned guest cart sweep failed; will retry");
+        }
+    }
+}
+
+/// Once a minute, cancels orders not paid in time and puts their stock back. Every
+/// instance may run it: each order moves by a conditional UPDATE, so only one wins.
+async fn release_unpaid_reservations(db: Db) {
+    let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every_minute.tick().await;
+        let now = app::db::now_millis();
+        match app::checkout::server::release_expired_reservations(&db, now).await {
+            Ok(0) => {}
+            Ok(released) => tracing::info!(released, "released the stock of unpaid orders"),
+            Err(err) => {
+                tracing::warn!(error = %err, "releasing unpaid reservations failed; will retry")
+            }
         }
     }
 }

@@ -46,7 +46,8 @@ pub struct Link {
     pub email: String,
 }
 
-fn token_hash(token: &str) -> String {
+/// The SHA-256 of a token, as hex: what is stored instead of the token.
+pub(crate) fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.trim().as_bytes()))
 }
 
@@ -55,7 +56,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A fresh token: 32 bytes from the operating system's random source, as hex.
-fn new_token() -> Result<String, sqlx::Error> {
+pub(crate) fn new_token() -> Result<String, sqlx::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| sqlx::Error::Protocol(format!("no randomness: {e}")))?;
