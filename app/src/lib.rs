@@ -12,6 +12,8 @@ pub mod error;
 pub mod forms;
 pub mod layout;
 pub mod money;
+pub mod orders;
+pub mod payments;
 pub mod pricing;
 pub mod search;
 
