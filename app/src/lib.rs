@@ -37,6 +37,7 @@ use accounts::pages::{
 };
 use cart::pages::{CartChanged, CartPage};
 use catalog::pages::{CategoryPage, HomePage, ProductPage};
+use checkout::pages::{CheckoutPage, OrderPage};
 use layout::{NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -82,6 +83,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/login/two-factor") view=accounts::two_factor::pages::SecondFactorPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>

@@ -69,7 +69,7 @@ const GUEST_CART: &str = "guest_cart_id";
 
 /// The cart of the current request, if it has one; `create` makes one when it has not.
 #[cfg(feature = "ssr")]
-async fn current_cart(
+pub(crate) async fn current_cart(
     state: &crate::state::AppState,
     create: bool,
 ) -> Result<Option<i64>, AppError> {

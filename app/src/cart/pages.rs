@@ -16,7 +16,8 @@ impl CartChanged {
         provide_context(CartChanged(RwSignal::new(0)));
     }
 
-    fn bump() {
+    /// Tells the header the cart changed (an item added, an order paid).
+    pub fn bump() {
         if let Some(CartChanged(signal)) = use_context::<CartChanged>() {
             signal.update(|n| *n += 1);
         }
@@ -115,7 +116,8 @@ pub fn CartPage() -> impl IntoView {
                                 "Subtotal (" {cart.item_count} " items): "
                                 <strong data-testid="cart-subtotal">{cart.subtotal.map(|s| s.to_string())}</strong>
                             </p>
-                            <p class="hint">"Shipping, tax and discounts are worked out at checkout."</p>
+                            <p class="hint">"Prices include VAT. Delivery is added at checkout."</p>
+                            <p><a class="button" href="/checkout">"Go to checkout"</a></p>
                         }.into_any(),
                         Err(error) => view! { <ServerError error/> }.into_any(),
                     }

@@ -1,8 +1,22 @@
-//! Checkout: turning a cart into an order. So far the core that must never oversell or
-//! double up (placing an order, releasing unpaid reservations) and the shop's tax and
-//! shipping settings; the checkout pages and payment come next.
+//! Checkout: turning a cart into an order and paying for it. Placing the order is the one
+//! write that must never oversell or double up (`server`); the payment provider's answer
+//! then moves the order on or releases it (`payment`). The shop's tax and shipping
+//! settings are in `settings`.
 
+pub mod api;
+pub mod pages;
 pub mod settings;
 
 #[cfg(feature = "ssr")]
+pub mod payment;
+#[cfg(feature = "ssr")]
 pub mod server;
+
+/// The path of an order's page; `token` lets a guest open it.
+pub fn order_path(number: &str, token: &str) -> String {
+    if token.is_empty() {
+        format!("/orders/{number}")
+    } else {
+        format!("/orders/{number}?token={token}")
+    }
+}

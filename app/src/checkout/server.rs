@@ -248,7 +248,7 @@ async fn take_stock(
     Ok(taken.rows_affected() == 1)
 }
 
-async fn record_event(
+pub(crate) async fn record_event(
     tx: &mut Transaction<'_, Any>,
     order_id: i64,
     from: Option<&str>,
@@ -273,6 +273,49 @@ async fn record_event(
     Ok(())
 }
 
+/// Cancels the order if it is still awaiting payment and puts its stock back, inside
+/// `tx`. A conditional UPDATE moves it, so a payment and a cancellation racing for the
+/// same order cannot both win; `false` when it had already moved on.
+pub(crate) async fn cancel_unpaid(
+    tx: &mut Transaction<'_, Any>,
+    order_id: i64,
+    actor: &str,
+    note: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let moved = sqlx::query(
+        "UPDATE orders SET status = 'cancelled', reserved_until = NULL, updated_at = $1
+         WHERE id = $2 AND status = 'awaiting_payment'",
+    )
+    .bind(now)
+    .bind(order_id)
+    .execute(&mut **tx)
+    .await?;
+    if moved.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE variants SET stock = stock + (
+             SELECT SUM(l.quantity) FROM order_lines l
+             WHERE l.order_id = $1 AND l.variant_id = variants.id)
+         WHERE id IN (SELECT variant_id FROM order_lines WHERE order_id = $1)",
+    )
+    .bind(order_id)
+    .execute(&mut **tx)
+    .await?;
+    record_event(
+        tx,
+        order_id,
+        Some("awaiting_payment"),
+        "cancelled",
+        actor,
+        None,
+        Some(note),
+    )
+    .await?;
+    Ok(true)
+}
+
 /// Cancels orders still awaiting payment after their reservation ran out, and puts
 /// their stock back. Each order is its own transaction, moved by a conditional UPDATE,
 /// so a payment arriving at the same moment and this sweep cannot both win.
@@ -286,39 +329,20 @@ pub async fn release_expired_reservations(db: &Db, now: i64) -> Result<u64, sqlx
     let mut released = 0;
     for order_id in expired {
         let mut tx = db.pool().begin().await?;
-        let moved = sqlx::query(
-            "UPDATE orders SET status = 'cancelled', reserved_until = NULL, updated_at = $1
-             WHERE id = $2 AND status = 'awaiting_payment'",
-        )
-        .bind(now)
-        .bind(order_id)
-        .execute(&mut *tx)
-        .await?;
-        if moved.rows_affected() == 0 {
-            tx.rollback().await?;
-            continue;
-        }
-        sqlx::query(
-            "UPDATE variants SET stock = stock + (
-                 SELECT SUM(l.quantity) FROM order_lines l
-                 WHERE l.order_id = $1 AND l.variant_id = variants.id)
-             WHERE id IN (SELECT variant_id FROM order_lines WHERE order_id = $1)",
-        )
-        .bind(order_id)
-        .execute(&mut *tx)
-        .await?;
-        record_event(
+        if cancel_unpaid(
             &mut tx,
             order_id,
-            Some("awaiting_payment"),
-            "cancelled",
             "system",
-            None,
-            Some("not paid in time; the stock was released"),
+            "not paid in time; the stock was released",
+            now,
         )
-        .await?;
-        tx.commit().await?;
-        released += 1;
+        .await?
+        {
+            tx.commit().await?;
+            released += 1;
+        } else {
+            tx.rollback().await?;
+        }
     }
     Ok(released)
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod addresses;
 mod api;
 mod cart;
+mod checkout;
 mod cli;
 mod email_links;
 mod helpers;

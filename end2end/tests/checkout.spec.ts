@@ -1,0 +1,87 @@
+import { test, expect, type Page } from "./shop";
+import { mailTo } from "./mail";
+
+/** Puts a product with one option that is in stock into the cart; returns its name. */
+async function addAProductToTheCart(page: Page, check: () => Promise<void>) {
+  await page.goto("/search?in_stock=true");
+  await expect(page.locator("form.site-search[data-hydrated]")).toBeAttached();
+  await check();
+  const card = page.locator("article.product-card").filter({ hasNotText: "options" }).first();
+  const name = (await card.getByRole("heading").textContent())!.trim();
+  await card.getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await check();
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByRole("link", { name: "Cart, 1 item" })).toBeVisible();
+  await page.getByRole("link", { name: "View your cart" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Your cart" })).toBeVisible();
+  await check();
+  return name;
+}
+
+async function fillTheForm(page: Page, email: string, card: string) {
+  await page.getByLabel("Email, for your receipt").fill(email);
+  await page.getByLabel("Full name").fill("Ada Lovelace");
+  await page.getByLabel("Address line 1").fill("12 St James's Square");
+  await page.getByLabel("Town or city").fill("London");
+  await page.getByLabel("Postcode or ZIP code").fill("SW1Y 4LG");
+  await page.getByLabel("Card number").fill(card);
+  await page.getByLabel("Expiry date (MM/YY)").fill("12/40");
+  await page.getByLabel("Security code").fill("123");
+}
+
+const newEmail = () => `buyer-${Date.now()}-${Math.floor(Math.random() * 1e6)}@shop.test`;
+
+test("a guest checks out, pays with a test card, sees the order and gets the email", async ({ page, shop }) => {
+  const name = await addAProductToTheCart(page, shop.checkAccessibility);
+  await page.getByRole("link", { name: "Go to checkout" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Checkout" })).toBeVisible();
+  await shop.checkAccessibility();
+
+  const email = newEmail();
+  await fillTheForm(page, email, "4242 4242 4242 4242");
+  await page.getByRole("button", { name: "Place order and pay" }).click();
+  await expect(page).toHaveURL(/\/orders\/BZ-[^?]+\?token=/);
+  await expect(page.getByRole("status")).toContainText("Your payment went through");
+  await expect(page.getByTestId("order-status")).toHaveText("Paid");
+  await expect(page.getByText(name)).toBeVisible();
+  await expect(page.getByRole("link", { name: "Cart, empty" })).toBeVisible();
+  await shop.checkAccessibility();
+
+  const number = page.url().split("/orders/")[1].split("?")[0];
+  const confirmation = await mailTo(email, number);
+  expect(confirmation.text).toContain(name);
+});
+
+test("a declined card shows why and keeps the cart", async ({ page, shop }) => {
+  shop.allowStatus("/rpc/pay", 422);
+  await addAProductToTheCart(page, shop.checkAccessibility);
+  await page.getByRole("link", { name: "Go to checkout" }).click();
+  await fillTheForm(page, newEmail(), "4000 0000 0000 0002");
+  await page.getByRole("button", { name: "Place order and pay" }).click();
+  await expect(page.getByRole("alert")).toContainText("Your card was declined.");
+  await expect(page.getByRole("link", { name: "Cart, 1 item" })).toBeVisible();
+  await shop.checkAccessibility();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the whole checkout works with plain form posts", async ({ page, shop }) => {
+    await page.goto("/search?in_stock=true");
+    await shop.checkAccessibility();
+    const card = page.locator("article.product-card").filter({ hasNotText: "options" }).first();
+    await card.getByRole("link").click();
+    await shop.checkAccessibility();
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect(page).toHaveURL(/\/cart$/);
+    await shop.checkAccessibility();
+    await page.getByRole("link", { name: "Go to checkout" }).click();
+    await shop.checkAccessibility();
+    await fillTheForm(page, newEmail(), "4242 4242 4242 4242");
+    await page.getByRole("button", { name: "Place order and pay" }).click();
+    await expect(page).toHaveURL(/\/orders\/BZ-[^?]+\?token=/);
+    await expect(page.getByTestId("order-status")).toHaveText("Paid");
+    await shop.checkAccessibility();
+  });
+});
