@@ -417,3 +417,40 @@ pub async fn get_order(number: String, token: String) -> Result<Option<OrderView
         address,
     }))
 }
+
+/// One of the signed-in shopper's orders, for their account page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub number: String,
+    pub status_label: String,
+    pub grand_total: Money,
+    /// Unix milliseconds, UTC.
+    pub placed_at: i64,
+}
+
+/// The signed-in shopper's orders, newest first (the last 50).
+#[server(prefix = "/rpc", endpoint = "my_orders")]
+pub async fn my_orders() -> Result<Vec<OrderSummary>, AppError> {
+    use crate::money::Currency;
+    let state = crate::state::AppState::from_context()?;
+    let user = crate::accounts::request::require_user(&state).await?;
+    let rows: Vec<(i64, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT id, status, grand_total, currency, created_at FROM orders
+         WHERE user_id = $1 ORDER BY id DESC LIMIT 50",
+    )
+    .bind(user.id)
+    .fetch_all(state.db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, status, total, currency, placed_at)| OrderSummary {
+            number: crate::orders::format_order_number(id as u64),
+            status_label: status
+                .parse::<crate::orders::OrderStatus>()
+                .map(|s| s.label().to_owned())
+                .unwrap_or(status),
+            grand_total: Money::new(total, currency.parse().unwrap_or(Currency::GBP)),
+            placed_at,
+        })
+        .collect())
+}

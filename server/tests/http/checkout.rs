@@ -263,3 +263,71 @@ async fn an_order_is_seen_only_with_its_link() {
     let forged = format!("{}{bare}?token=00", app.base);
     assert_eq!(browser().get(forged).send().await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn a_signed_in_shopper_finds_the_order_in_their_account() {
+    use app::accounts::password::Password;
+    use app::accounts::server::{create_user, Role};
+    let app = TestApp::seeded(3).await;
+    create_user(
+        &app.db,
+        "ann@shop.test",
+        Password::new("a long enough secret".into()),
+        Role::Customer,
+    )
+    .await
+    .unwrap();
+    let sku = variant(&app, 5).await;
+    let shopper = browser();
+    call(
+        &app,
+        &shopper,
+        "sign_in",
+        &[
+            ("email", "ann@shop.test"),
+            ("password", "a long enough secret"),
+        ],
+    )
+    .await;
+    call(
+        &app,
+        &shopper,
+        "add_to_cart",
+        &[("sku", &sku), ("quantity", "1")],
+    )
+    .await;
+    let (_, start) = call(&app, &shopper, "start_checkout", &[]).await;
+    assert_eq!(start["email"], "ann@shop.test");
+    let key = start["idempotency_key"].as_str().unwrap();
+    let (status, step) = pay(&app, &shopper, key, GOOD_CARD).await;
+    assert_eq!(status, 200, "{step}");
+    let number = step["Paid"]["path"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/orders/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let (_, orders) = call(&app, &shopper, "my_orders", &[]).await;
+    assert_eq!(orders[0]["number"], number);
+    assert_eq!(orders[0]["status_label"], "Paid");
+    let account = shopper
+        .get(format!("{}/account", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(account.contains(&number), "{account}");
+    // The owner opens the order without its link; nobody signed in gets 401 for the list.
+    let page = shopper
+        .get(format!("{}/orders/{number}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(call(&app, &browser(), "my_orders", &[]).await.0, 401);
+}

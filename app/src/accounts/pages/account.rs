@@ -4,7 +4,9 @@
 use super::{AccountNav, SignedInOnly};
 use crate::accounts::api::SignOut;
 use crate::accounts::recovery::ResendVerification;
+use crate::checkout::api::my_orders;
 use crate::forms::{form_errors, FormMessage};
+use crate::layout::{Loading, ServerError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -27,12 +29,40 @@ pub fn AccountPage() -> impl IntoView {
                 <p>"Signed in as " <strong>{account.email}</strong></p>
                 {(!account.email_verified).then(|| view! { <Unconfirmed sent_before=sent/> })}
                 <h2>"Orders"</h2>
-                <p>"You have not placed any orders yet."</p>
+                <OrderHistory/>
                 <ActionForm action=sign_out>
                     <button type="submit">"Sign out"</button>
                 </ActionForm>
             }/>
         </section>
+    }
+}
+
+/// The shopper's orders, newest first, each linking to its page.
+#[component]
+fn OrderHistory() -> impl IntoView {
+    let orders = Resource::new(|| (), |_| my_orders());
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match orders.await {
+                    Ok(orders) if orders.is_empty() => {
+                        view! { <p>"You have not placed any orders yet."</p> }.into_any()
+                    }
+                    Ok(orders) => view! {
+                        <ul class="order-history">
+                            {orders.into_iter().map(|order| view! {
+                                <li>
+                                    <a href=format!("/orders/{}", order.number)>{order.number.clone()}</a>
+                                    {format!(" · {} · {} · {}", super::utc_date(order.placed_at), order.status_label, order.grand_total)}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <ServerError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -94,3 +94,51 @@ pub fn AccountNav(current: &'static str) -> impl IntoView {
         </nav>
     }
 }
+
+/// "24 Nov 2026, 22:40 UTC" for Unix milliseconds.
+pub fn utc_time(millis: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = millis.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let (hour, minute) = (secs.rem_euclid(86_400) / 3600, secs.rem_euclid(3600) / 60);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{day} {} {year}, {hour:02}:{minute:02} UTC",
+        MONTHS[(month - 1) as usize]
+    )
+}
+
+/// "24 Nov 2026" for Unix milliseconds.
+pub fn utc_date(millis: i64) -> String {
+    utc_time(millis)
+        .split(',')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{utc_date, utc_time};
+
+    #[test]
+    fn times_read_as_utc_dates() {
+        assert_eq!(utc_time(0), "1 Jan 1970, 00:00 UTC");
+        // 2026-11-24T22:40:00Z
+        assert_eq!(utc_time(1_795_560_000_000), "24 Nov 2026, 22:40 UTC");
+        // 2024-02-29T12:05:00Z, a leap day
+        assert_eq!(utc_time(1_709_208_300_000), "29 Feb 2024, 12:05 UTC");
+        assert_eq!(utc_date(1_709_208_300_000), "29 Feb 2024");
+    }
+}
