@@ -5,6 +5,7 @@
 use super::api::{
     get_order, start_checkout, CheckoutStart, ConfirmWithBank, OrderView, Pay, PaymentStep,
 };
+use crate::accounts::addresses::AddressFields;
 use crate::forms::{form_errors, Field, FormMessage};
 use crate::layout::{Loading, NotFound, ServerError};
 use crate::payments::TEST_CARDS;
@@ -62,10 +63,6 @@ pub fn CheckoutPage() -> impl IntoView {
 #[component]
 fn CheckoutForm(start: CheckoutStart, pay: ServerAction<Pay>) -> impl IntoView {
     let errors = form_errors(pay.value());
-    let address = start.address.clone();
-    let saved = move |pick: fn(&crate::accounts::addresses::api::Address) -> Option<String>| {
-        address.as_ref().and_then(pick).unwrap_or_default()
-    };
     let chosen_method = move || {
         errors
             .read()
@@ -73,7 +70,6 @@ fn CheckoutForm(start: CheckoutStart, pay: ServerAction<Pay>) -> impl IntoView {
             .and_then(|e| e.typed("shipping_method"))
             .unwrap_or_else(|| "standard".to_owned())
     };
-    let country = saved(|a| Some(a.country.clone()));
     view! {
         <div class="checkout-summary">
             <h2>"Your order"</h2>
@@ -90,23 +86,7 @@ fn CheckoutForm(start: CheckoutStart, pay: ServerAction<Pay>) -> impl IntoView {
             <h2>"Contact"</h2>
             <Field errors id="email" name="email" label="Email, for your receipt" kind="email" autocomplete="email" required=true value=start.email.clone()/>
             <h2>"Delivery address"</h2>
-            <Field errors id="full_name" name="full_name" label="Full name" autocomplete="name" required=true value=saved(|a| Some(a.full_name.clone()))/>
-            <Field errors id="line1" name="line1" label="Address line 1" autocomplete="address-line1" required=true value=saved(|a| Some(a.line1.clone()))/>
-            <Field errors id="line2" name="line2" label="Address line 2 (optional)" autocomplete="address-line2" value=saved(|a| a.line2.clone())/>
-            <Field errors id="city" name="city" label="Town or city" autocomplete="address-level2" required=true value=saved(|a| Some(a.city.clone()))/>
-            <Field errors id="region" name="region" label="County, state or region (optional)" autocomplete="address-level1" value=saved(|a| a.region.clone())/>
-            <Field errors id="postcode" name="postcode" label="Postcode or ZIP code" autocomplete="postal-code" value=saved(|a| a.postcode.clone())/>
-            <Field
-                errors
-                id="country"
-                name="country"
-                label="Country (two-letter code)"
-                autocomplete="country"
-                required=true
-                hint="GB for the United Kingdom; FR, DE, IE … for Europe."
-                value=if country.is_empty() { "GB".to_owned() } else { country }
-            />
-            <Field errors id="phone" name="phone" label="Phone number (optional)" kind="tel" autocomplete="tel" value=saved(|a| a.phone.clone())/>
+            <AddressFields errors address=start.address.clone()/>
             <fieldset>
                 <legend>"Delivery"</legend>
                 {start.shipping.iter().map(|method| {

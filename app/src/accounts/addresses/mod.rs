@@ -13,4 +13,4 @@ pub mod validate;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-pub use page::AddressesPage;
+pub use page::{AddressFields, AddressesPage};

@@ -203,7 +203,7 @@ fn EditForm(address: Address, action: ServerAction<EditAddress>) -> impl IntoVie
         <ActionForm action attr:class="account-form address-form">
             <FormMessage errors/>
             <input type="hidden" name="id" value=id/>
-            <AddressFields errors address/>
+            <AddressFields errors address=Some(address)/>
             <button type="submit">"Save changes"</button>
         </ActionForm>
         <p><a href=BOOK>"Back to your addresses"</a></p>
@@ -222,10 +222,14 @@ fn NotInBook() -> impl IntoView {
 }
 
 /// The fields of an address, filled with `address` when there is one.
+/// The fields of an address (the country a list), filled from `address` when given;
+/// the address book and the checkout both use them.
 #[component]
-fn AddressFields(
+pub fn AddressFields(
     errors: Memo<Option<FormErrors>>,
-    #[prop(optional)] address: Option<Address>,
+    /// What the fields hold before anything is typed (none: empty, the default country).
+    #[prop(default = None)]
+    address: Option<Address>,
 ) -> impl IntoView {
     let saved =
         |part: fn(&Address) -> Option<String>| address.as_ref().and_then(part).unwrap_or_default();
