@@ -126,9 +126,11 @@ pub async fn confirm_email(token: String) -> Result<EmailConfirmed, FormError> {
         crate::email::enqueue_email(&mut tx, &notice).await?;
     }
     tx.commit().await?;
-    let user = user_by_id(&state.db, link.user_id)
-        .await?
-        .ok_or_else(|| AppError::internal("confirm email", "the account vanished"))?;
+    let user = super::server::User {
+        email: link.email.clone(),
+        email_verified: true,
+        ..before
+    };
     let origin = request_origin().await;
     let event = if changed {
         Event::EmailChanged

@@ -63,7 +63,7 @@ pub async fn start_checkout() -> Result<CheckoutStart, AppError> {
         None => None,
     };
     let cart = crate::cart::api::current_cart(&state, false).await?;
-    let settings = super::settings::default_settings(crate::money::Currency::GBP);
+    let settings = super::settings::shop_settings();
     let shipping = settings
         .shipping_methods
         .iter()
@@ -113,7 +113,7 @@ pub async fn pay(
     #[server(default)] card_cvc: String,
 ) -> Result<PaymentStep, FormError> {
     use super::server::{place_order, OrderRequest, Placed};
-    use crate::accounts::addresses::validate::{validate_address, AddressInput};
+    use crate::accounts::addresses::validate::{validate_address, with_problems, AddressInput};
     use crate::accounts::request::auth_session;
     use crate::forms::invalid;
     use crate::payments::{attempt, CardAttempt, CardForm};
@@ -132,11 +132,7 @@ pub async fn pay(
     };
     // Everything typed comes back, but for the card.
     let mut errors = input
-        .fields()
-        .into_iter()
-        .fold(FormErrors::default(), |errors, (name, typed)| {
-            errors.keep(name, typed)
-        })
+        .kept_in(FormErrors::default())
         .keep("email", &email)
         .keep("shipping_method", &shipping_method);
     let email = crate::accounts::server::normalise_email(&email);
@@ -146,12 +142,13 @@ pub async fn pay(
             "Enter an email address like name@example.com, for your receipt.",
         );
     }
-    let address = validate_address(&input);
-    if let Err(problems) = &address {
-        for problem in problems {
-            errors = errors.on(problem.field, problem.message.clone());
+    let address = match validate_address(&input) {
+        Ok(address) => Some(address),
+        Err(problems) => {
+            errors = with_problems(errors, problems);
+            None
         }
-    }
+    };
     let card = CardForm {
         number: &card_number,
         expiry: &card_expiry,
@@ -172,7 +169,7 @@ pub async fn pay(
         }
         CardAttempt::Answered { outcome, card } => (outcome, card),
     };
-    let (Some(email), Ok(address)) = (email, address) else {
+    let (Some(email), Some(address)) = (email, address) else {
         return Err(invalid(errors));
     };
     let Some(cart_id) = crate::cart::api::current_cart(&state, false).await? else {
@@ -184,7 +181,7 @@ pub async fn pay(
         "country": address.country, "phone": address.phone,
     })
     .to_string();
-    let settings = super::settings::default_settings(crate::money::Currency::GBP);
+    let settings = super::settings::shop_settings();
     let request = OrderRequest {
         cart_id,
         user_id: user.as_ref().map(|u| u.id),

@@ -9,6 +9,12 @@ const EUROPE: [&str; 12] = [
     "IE", "FR", "DE", "NL", "BE", "ES", "PT", "IT", "AT", "DK", "SE", "PL",
 ];
 
+/// The settings checkout prices with: the defaults, in pounds (the demo catalog's
+/// currency). One place, so the form and the order cannot disagree.
+pub fn shop_settings() -> ShopSettings {
+    default_settings(Currency::GBP)
+}
+
 pub fn default_settings(currency: Currency) -> ShopSettings {
     let money = |amount| Money::new(amount, currency);
     let uk = || {

@@ -116,10 +116,9 @@ pub async fn add_address(
         .map_err(|problems| refused(&input, FormErrors::default(), problems))?;
     match insert_address(&state.db, user.id, &address).await? {
         Added::Saved { id } => Ok(id),
-        Added::BookFull => Err(invalid(kept(
-            &input,
-            FormErrors::whole(book_full_message()),
-        ))),
+        Added::BookFull => Err(invalid(
+            input.kept_in(FormErrors::whole(book_full_message())),
+        )),
     }
 }
 
@@ -161,7 +160,7 @@ pub async fn edit_address(
             form: Some(NOT_IN_BOOK.to_owned()),
             ..base
         };
-        return Err(not_in_book(kept(&input, errors)));
+        return Err(not_in_book(input.kept_in(errors)));
     }
     leptos_axum::redirect("/account/addresses");
     Ok(())
@@ -191,15 +190,6 @@ pub async fn make_default_address(id: i64) -> Result<(), FormError> {
     Ok(())
 }
 
-/// `errors` with everything that was typed kept, to show it again.
-#[cfg(feature = "ssr")]
-fn kept(input: &super::validate::AddressInput, errors: FormErrors) -> FormErrors {
-    input
-        .fields()
-        .into_iter()
-        .fold(errors, |errors, (name, typed)| errors.keep(name, typed))
-}
-
 /// The refusal of an address that did not pass the checks (422).
 #[cfg(feature = "ssr")]
 fn refused(
@@ -207,10 +197,7 @@ fn refused(
     base: FormErrors,
     problems: Vec<super::validate::FieldProblem>,
 ) -> FormError {
-    let errors = problems.into_iter().fold(base, |errors, problem| {
-        errors.on(problem.field, problem.message)
-    });
-    crate::forms::invalid(kept(input, errors))
+    crate::forms::invalid(input.kept_in(super::validate::with_problems(base, problems)))
 }
 
 /// The refusal of an id that is not one of the shopper's addresses (404): someone

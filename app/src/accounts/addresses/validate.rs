@@ -32,6 +32,25 @@ impl AddressInput {
     }
 }
 
+impl AddressInput {
+    /// `errors` with everything typed into the address kept, to show it again.
+    pub fn kept_in(&self, errors: crate::forms::FormErrors) -> crate::forms::FormErrors {
+        self.fields()
+            .into_iter()
+            .fold(errors, |errors, (name, typed)| errors.keep(name, typed))
+    }
+}
+
+/// `errors` with each refused field's sentence next to it.
+pub fn with_problems(
+    errors: crate::forms::FormErrors,
+    problems: Vec<FieldProblem>,
+) -> crate::forms::FormErrors {
+    problems.into_iter().fold(errors, |errors, problem| {
+        errors.on(problem.field, problem.message)
+    })
+}
+
 /// An address that passed the checks: trimmed, optional parts `None` when left empty,
 /// the country an upper-case ISO code and the postcode written the usual way.
 #[derive(Debug, Clone, PartialEq, Eq)]
