@@ -100,7 +100,7 @@ pub async fn register(email: String, password: String) -> Result<Account, FormEr
             ))
         }
     };
-    super::recovery::send_verification(&mut tx, &state.shop, id, &new_user.email).await?;
+    super::email_links::send_verification(&mut tx, &state.shop, id, &new_user.email).await?;
     tx.commit().await?;
     let user = user_by_id(&state.db, id)
         .await?

@@ -1,9 +1,12 @@
-//! Accounts: users, their roles and passwords, and the session store they log in with.
+//! Accounts: signing up and in (`api`), what the links in the shop's emails do
+//! (`email_links`, tokens in `links`), the holder's own security page (`security`,
+//! `devices`), the address book, staff two-factor sign-in, the pages, and the session
+//! store every instance shares.
 
 pub mod addresses;
 pub mod api;
+pub mod email_links;
 pub mod pages;
-pub mod recovery;
 pub mod security;
 pub mod two_factor;
 

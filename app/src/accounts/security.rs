@@ -142,7 +142,7 @@ pub async fn change_email(new_email: String, password: String) -> Result<String,
             "Another account uses this address. Choose another one.",
         )));
     }
-    super::recovery::send_verification(&mut tx, &state.shop, user.id, &address).await?;
+    super::email_links::send_verification(&mut tx, &state.shop, user.id, &address).await?;
     tx.commit().await?;
     after_browser_post("/account/security?email=sent");
     Ok(address)

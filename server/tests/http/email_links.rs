@@ -4,8 +4,8 @@
 
 use crate::accounts::{browser, call};
 use crate::helpers::{link_to, TestApp};
+use app::accounts::email_links::LINK_SPENT;
 use app::accounts::password::Password;
-use app::accounts::recovery::LINK_SPENT;
 use app::accounts::server::{create_user, Role};
 use serde_json::Value;
 

@@ -3,7 +3,7 @@
 
 use super::{AccountNav, SignedInOnly};
 use crate::accounts::api::SignOut;
-use crate::accounts::recovery::ResendVerification;
+use crate::accounts::email_links::ResendVerification;
 use crate::checkout::api::my_orders;
 use crate::forms::{form_errors, FormMessage};
 use crate::layout::{Loading, ServerError};

@@ -4,7 +4,7 @@
 
 use super::sign_in::go_on_success;
 use super::FORGOT_PASSWORD_PATH;
-use crate::accounts::recovery::{
+use crate::accounts::email_links::{
     check_link, ConfirmEmail, LinkKind, LinkState, RequestPasswordReset, ResetPassword, LINK_SPENT,
 };
 use crate::forms::{form_errors, form_succeeded, Field, FormMessage};
