@@ -88,7 +88,7 @@ pub async fn register(email: String, password: String) -> Result<Account, FormEr
             ))
         }
     };
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let id = match insert_user(&mut tx, &new_user, Role::Customer).await? {
         CreateUser::Created { id } => id,
         // Saying so reveals that the address has an account; a silent "check your

@@ -98,7 +98,7 @@ pub async fn confirm_email(token: String) -> Result<EmailConfirmed, FormError> {
     use super::server::{user_by_id, Role};
     use crate::forms::{after_browser_post, invalid};
     let state = crate::state::AppState::from_context()?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let Some(link) = redeem(&mut tx, Purpose::VerifyEmail, &token).await? else {
         return Err(invalid(FormErrors::whole(LINK_SPENT)));
     };
@@ -177,7 +177,7 @@ pub async fn resend_verification() -> Result<(), FormError> {
         FormErrors::default(),
     )
     .await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     send_verification(&mut tx, &state.shop, user.id, &user.email).await?;
     tx.commit().await?;
     after_browser_post("/account?sent=1");
@@ -221,7 +221,7 @@ pub async fn request_password_reset(email: String) -> Result<(), FormError> {
             .fetch_optional(state.db.pool())
             .await?;
     if let Some((id, email)) = user {
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let token = issue(&mut tx, Purpose::ResetPassword, id, &email).await?;
         let message =
             crate::email::password_reset(&state.shop, &email, &token, RESET_VALID_MINUTES);
@@ -259,7 +259,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), FormE
             ))
         }
     };
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let Some(link) = redeem(&mut tx, Purpose::ResetPassword, &token).await? else {
         return Err(invalid(FormErrors::whole(LINK_SPENT)));
     };

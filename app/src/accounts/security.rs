@@ -82,7 +82,7 @@ pub async fn change_password(
         }
     };
     let session = auth_session().await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     set_password(&mut tx, user.id, &hash).await?;
     super::devices::end_sessions(&mut tx, user.id, session.id().as_deref()).await?;
     let notice = crate::email::notice(
@@ -135,7 +135,7 @@ pub async fn change_email(new_email: String, password: String) -> Result<String,
         ));
     }
     check_current_password(&state, &user, password, "password", kept.clone()).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     if email_in_use(&mut tx, &address, user.id).await? {
         return Err(invalid(kept.on(
             "new_email",
@@ -198,7 +198,7 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
     let state = crate::state::AppState::from_context()?;
     let user = require_user(&state).await?;
     let current = auth_session().await?.id();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let ended = super::devices::end_sessions(&mut tx, user.id, current.as_deref()).await?;
     tx.commit().await?;
     let origin = request_origin().await;

@@ -96,7 +96,7 @@ pub async fn create_user(
         Ok(user) => user,
         Err(refused) => return Ok(refused),
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let outcome = insert_user(&mut tx, &user, role).await?;
     tx.commit().await?;
     Ok(outcome)
@@ -175,7 +175,7 @@ pub async fn promote_to_staff(db: &Db, email: &str) -> Result<Option<i64>, sqlx:
     let Some(email) = normalise_email(email) else {
         return Ok(None);
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: Option<i64> = sqlx::query_scalar(
         "UPDATE users SET role = 'staff', updated_at = $1
          WHERE email = $2 AND role = 'customer' RETURNING id",

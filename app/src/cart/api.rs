@@ -83,7 +83,7 @@ pub(crate) async fn current_cart(
                 .await?;
             return Ok(id);
         }
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let id = super::server::cart_of_user(&mut tx, user.id).await?;
         tx.commit().await?;
         return Ok(Some(id));
@@ -122,7 +122,7 @@ pub async fn adopt_guest_cart(
         .await
         .map_err(|e| AppError::internal("session read", e))?;
     if let Some(guest_cart) = stored {
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin_write().await?;
         super::server::merge_into_account(&mut tx, guest_cart, user_id).await?;
         tx.commit().await?;
     }
@@ -169,7 +169,7 @@ pub async fn add_to_cart(sku: String, quantity: i64) -> Result<AddedToCart, Form
     let cart = current_cart(&state, true)
         .await?
         .ok_or_else(|| AppError::internal("cart", "no cart after creating one"))?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let added = add(&mut tx, cart, &sku, quantity).await?;
     tx.commit().await?;
     let message = match added {
@@ -213,7 +213,7 @@ pub async fn update_cart_line(sku: String, quantity: i64) -> Result<(), FormErro
         )));
     }
     if let Some(cart) = current_cart(&state, false).await? {
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         super::server::set_quantity(&mut tx, cart, &sku, quantity).await?;
         tx.commit().await?;
     }
@@ -225,7 +225,7 @@ pub async fn update_cart_line(sku: String, quantity: i64) -> Result<(), FormErro
 pub async fn remove_cart_line(sku: String) -> Result<(), AppError> {
     let state = crate::state::AppState::from_context()?;
     if let Some(cart) = current_cart(&state, false).await? {
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         super::server::set_quantity(&mut tx, cart, &sku, 0).await?;
         tx.commit().await?;
     }

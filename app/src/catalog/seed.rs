@@ -375,7 +375,7 @@ pub async fn seed(
         return Ok(SeedOutcome::CatalogNotEmpty { products: existing });
     }
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut leaf_ids = Vec::new();
     let mut categories = 0;
     for (position, (top_name, top_leaves)) in TREE.iter().enumerate() {
@@ -420,7 +420,7 @@ pub async fn seed(
     let mut done = 0;
     while done < options.products {
         let batch_end = (done + BATCH).min(options.products);
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin_write().await?;
         let mut ids = Vec::with_capacity(BATCH as usize);
         for index in done..batch_end {
             let product = demo_product(options.seed, index, options.currency, &leaves, &mut slugs);

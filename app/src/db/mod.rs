@@ -60,6 +60,17 @@ impl Db {
         self.engine
     }
 
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`, waiting its turn under the busy timeout): a deferred transaction
+    /// that reads first fails with "database is locked" when it later tries to write after
+    /// another connection wrote meanwhile, and no timeout can save it then.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Applies every embedded migration not yet applied; safe to call on every start.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         let migrator = match self.engine {

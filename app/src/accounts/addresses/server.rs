@@ -102,7 +102,7 @@ pub async fn insert_address(
     user_id: i64,
     address: &ValidAddress,
 ) -> Result<Added, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     lock_book(&mut tx, user_id).await?;
     let (count, defaults): (i64, i64) = sqlx::query_as(
         "SELECT CAST(COUNT(*) AS BIGINT),
@@ -171,7 +171,7 @@ pub async fn update_address(
 /// default passes to the oldest address left, so an account with addresses always
 /// has a default.
 pub async fn remove_address(db: &Db, user_id: i64, id: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     lock_book(&mut tx, user_id).await?;
     let was_default: Option<i64> = sqlx::query_scalar(
         "DELETE FROM addresses WHERE id = $1 AND user_id = $2
@@ -201,7 +201,7 @@ pub async fn remove_address(db: &Db, user_id: i64, id: i64) -> Result<bool, sqlx
 /// Makes the account's address `id` its default; false (and nothing changed) when it
 /// has no such address.
 pub async fn set_default_address(db: &Db, user_id: i64, id: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     lock_book(&mut tx, user_id).await?;
     let now = now_millis();
     // The old default goes first: the index allows one default per account at a time.

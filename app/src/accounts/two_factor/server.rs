@@ -135,7 +135,7 @@ pub async fn confirm_enrolment(db: &Db, user_id: i64, code: &str) -> Result<Conf
     };
     let recovery_codes = recovery::generate().map_err(StoreError::Random)?;
     let now = now_millis();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Only the secret the code was checked against is switched on, and only once.
     let enabled = sqlx::query(
         "UPDATE two_factor SET enabled_at = $1, last_used_step = $2
@@ -174,7 +174,7 @@ pub async fn confirm_enrolment(db: &Db, user_id: i64, code: &str) -> Result<Conf
 /// Switches two-factor off (or drops a pending enrolment) and deletes the recovery
 /// codes; `false` when there was nothing to switch off.
 pub async fn disable(db: &Db, user_id: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let removed = sqlx::query("DELETE FROM two_factor WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)

@@ -62,7 +62,7 @@ pub async fn write_products(
             })?;
         }
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut categories = HashMap::new();
     let mut touched = Vec::with_capacity(products.len());
     for (done, ready) in products.iter().enumerate() {
