@@ -1,18 +1,23 @@
 import { test, expect, type Page } from "./shop";
-import { mailTo } from "./mail";
+import AxeBuilder from "@axe-core/playwright";
+import { linkIn, mailTo } from "./mail";
 
-/** Puts a product with one option that is in stock into the cart; returns its name. */
-async function addAProductToTheCart(page: Page, check: () => Promise<void>) {
+/**
+ * Puts the `nth` product with one option that is in stock into the cart (the cart then
+ * holds `count` items) and opens the cart; returns the product's name.
+ */
+async function addAProductToTheCart(page: Page, check: () => Promise<void>, nth = 0, count = 1) {
   await page.goto("/search?in_stock=true");
   await expect(page.locator("form.site-search[data-hydrated]")).toBeAttached();
   await check();
-  const card = page.locator("article.product-card").filter({ hasNotText: "options" }).first();
+  const card = page.locator("article.product-card").filter({ hasNotText: "options" }).nth(nth);
   const name = (await card.getByRole("heading").textContent())!.trim();
   await card.getByRole("link").click();
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   await check();
   await page.getByRole("button", { name: "Add to cart" }).click();
-  await expect(page.getByRole("link", { name: "Cart, 1 item" })).toBeVisible();
+  const items = count === 1 ? "1 item" : `${count} items`;
+  await expect(page.getByRole("link", { name: `Cart, ${items}` })).toBeVisible();
   await page.getByRole("link", { name: "View your cart" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Your cart" })).toBeVisible();
   await check();
@@ -32,10 +37,22 @@ async function fillTheForm(page: Page, email: string, card: string) {
 
 const newEmail = () => `buyer-${Date.now()}-${Math.floor(Math.random() * 1e6)}@shop.test`;
 
-test("a guest checks out, pays with a test card, sees the order and gets the email", async ({ page, shop }) => {
-  const name = await addAProductToTheCart(page, shop.checkAccessibility);
+test("a guest adds two products, applies a code, pays, sees the order and gets the email", async ({ page, shop, browser }) => {
+  shop.allowStatus("/rpc/apply_code", 422);
+  const first = await addAProductToTheCart(page, shop.checkAccessibility, 0, 1);
+  const second = await addAProductToTheCart(page, shop.checkAccessibility, 1, 2);
   await page.getByRole("link", { name: "Go to checkout" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Checkout" })).toBeVisible();
+  await shop.checkAccessibility();
+
+  // A mistyped code is refused beside the box; the demo code applies.
+  await page.getByLabel("Discount code").fill("DEMO11");
+  await page.getByRole("button", { name: "Apply code" }).click();
+  await expect(page.getByText("We don't recognise that code.")).toBeVisible();
+  await shop.checkAccessibility();
+  await page.getByLabel("Discount code").fill("demo10");
+  await page.getByRole("button", { name: "Apply code" }).click();
+  await expect(page.getByTestId("applied-code")).toContainText("Code DEMO10 (10% off): −£");
   await shop.checkAccessibility();
 
   const email = newEmail();
@@ -44,13 +61,29 @@ test("a guest checks out, pays with a test card, sees the order and gets the ema
   await expect(page).toHaveURL(/\/orders\/BZ-[^?]+\?token=/);
   await expect(page.getByRole("status")).toContainText("Your payment went through");
   await expect(page.getByTestId("order-status")).toHaveText("Paid");
-  await expect(page.getByText(name)).toBeVisible();
+  await expect(page.getByText(first)).toBeVisible();
+  await expect(page.getByText(second)).toBeVisible();
+  await expect(page.getByText("Discount (DEMO10): −£")).toBeVisible();
   await expect(page.getByRole("link", { name: "Cart, empty" })).toBeVisible();
   await shop.checkAccessibility();
 
   const number = page.url().split("/orders/")[1].split("?")[0];
   const confirmation = await mailTo(email, number);
-  expect(confirmation.text).toContain(name);
+  expect(confirmation.text).toContain(first);
+  expect(confirmation.text).toContain(second);
+  expect(confirmation.text).toContain("Discount (DEMO10): −£");
+  // The email's own link opens the order in a browser that never saw the checkout.
+  const link = new URL(linkIn(confirmation, `/orders/${number}`), page.url()).href;
+  const elsewhere = await browser.newContext();
+  try {
+    const other = await elsewhere.newPage();
+    await other.goto(link);
+    await expect(other.getByTestId("order-status")).toHaveText("Paid");
+    const axe = await new AxeBuilder({ page: other }).analyze();
+    expect(axe.violations.map((v) => v.id)).toEqual([]);
+  } finally {
+    await elsewhere.close();
+  }
 });
 
 test("a declined card shows why and keeps the cart", async ({ page, shop }) => {
@@ -78,10 +111,15 @@ test.describe("without JavaScript", () => {
     await shop.checkAccessibility();
     await page.getByRole("link", { name: "Go to checkout" }).click();
     await shop.checkAccessibility();
+    await page.getByLabel("Discount code").fill("DEMO10");
+    await page.getByRole("button", { name: "Apply code" }).click();
+    await expect(page.getByTestId("applied-code")).toContainText("Code DEMO10 (10% off)");
+    await shop.checkAccessibility();
     await fillTheForm(page, newEmail(), "4242 4242 4242 4242");
     await page.getByRole("button", { name: "Place order and pay" }).click();
     await expect(page).toHaveURL(/\/orders\/BZ-[^?]+\?token=/);
     await expect(page.getByTestId("order-status")).toHaveText("Paid");
+    await expect(page.getByText("Discount (DEMO10): −£")).toBeVisible();
     await shop.checkAccessibility();
   });
 });

@@ -15,9 +15,9 @@ use crate::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// How long stock is held for an order awaiting payment.
+/// The session key of the discount code the shopper applied at checkout.
 #[cfg(feature = "ssr")]
-const RESERVE_FOR_MS: i64 = 30 * 60 * 1000;
+const CHECKOUT_CODE: &str = "checkout_code";
 
 /// A delivery method as the form offers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +39,20 @@ pub struct CheckoutStart {
     pub address: Option<crate::accounts::addresses::api::Address>,
     pub shipping: Vec<ShippingChoice>,
     pub cart: CartView,
+    /// The discount code applied, and what it does to this cart.
+    pub discount: Option<AppliedDiscount>,
+}
+
+/// A discount code on the checkout, as the summary shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedDiscount {
+    pub code: String,
+    /// "10% off", "£5.00 off", "free delivery".
+    pub description: String,
+    /// Taken off the items (free delivery shows on the delivery charge instead).
+    pub saving: Money,
+    /// Why the code no longer applies to this cart, if it does not.
+    pub problem: Option<String>,
 }
 
 /// Where a payment leads next.
@@ -48,6 +62,8 @@ pub enum PaymentStep {
     Paid { path: String },
     /// The bank asks the shopper to confirm, on the order's page.
     ConfirmWithBank { path: String },
+    /// The payment provider will confirm the payment shortly: the order's page says so.
+    Processing { path: String },
 }
 
 #[server(prefix = "/rpc", endpoint = "start_checkout")]
@@ -64,6 +80,15 @@ pub async fn start_checkout() -> Result<CheckoutStart, AppError> {
     };
     let cart = crate::cart::api::current_cart(&state, false).await?;
     let settings = super::settings::shop_settings();
+    let code: Option<String> = session_code().await?;
+    let discount = match (&code, cart) {
+        (Some(code), Some(cart_id)) => {
+            let customer = user.as_ref().map(|u| u.email.clone()).unwrap_or_default();
+            let destination = checkout_destination(address.as_ref());
+            Some(discount_on(&state, &settings, cart_id, code, &customer, &destination).await?)
+        }
+        _ => None,
+    };
     let shipping = settings
         .shipping_methods
         .iter()
@@ -83,7 +108,143 @@ pub async fn start_checkout() -> Result<CheckoutStart, AppError> {
         address,
         shipping,
         cart: crate::cart::server::view(&state.db, cart).await?,
+        discount,
     })
+}
+
+#[cfg(feature = "ssr")]
+async fn session_code() -> Result<Option<String>, AppError> {
+    crate::accounts::request::auth_session()
+        .await?
+        .0
+        .get(CHECKOUT_CODE)
+        .await
+        .map_err(|e| AppError::internal("session read", e))
+}
+
+/// Where the checkout prices for before an address is typed: the default address, or
+/// the shop's home country.
+#[cfg(feature = "ssr")]
+fn checkout_destination(
+    address: Option<&crate::accounts::addresses::api::Address>,
+) -> crate::pricing::Destination {
+    match address {
+        Some(address) => crate::pricing::Destination {
+            country: address.country.clone(),
+            region: address.region.clone(),
+        },
+        None => crate::pricing::Destination::country("GB"),
+    }
+}
+
+/// What `code` does to the cart `cart_id`.
+#[cfg(feature = "ssr")]
+async fn discount_on(
+    state: &crate::state::AppState,
+    settings: &crate::pricing::ShopSettings,
+    cart_id: i64,
+    code: &str,
+    customer: &str,
+    destination: &crate::pricing::Destination,
+) -> Result<AppliedDiscount, AppError> {
+    use crate::pricing::{CodeOutcome, DiscountKind};
+    let cart = super::server::CartToPrice {
+        cart_id,
+        customer,
+        destination,
+        discount_code: Some(code),
+        shipping_method: None,
+    };
+    let quoted = super::server::price_cart(&state.db, settings, &cart).await?;
+    let zero = Money::new(0, settings.currency);
+    let Some(Ok((quote, _))) = quoted else {
+        return Ok(AppliedDiscount {
+            code: code.to_owned(),
+            description: String::new(),
+            saving: zero,
+            problem: Some("This code cannot be checked right now.".to_owned()),
+        });
+    };
+    let saving = Money::new(
+        quote.lines.iter().map(|line| line.discount.amount).sum(),
+        settings.currency,
+    );
+    Ok(match quote.code {
+        CodeOutcome::Applied { code, kind } => AppliedDiscount {
+            code,
+            description: match kind {
+                DiscountKind::Percentage { basis_points } => {
+                    format!("{}% off", f64::from(basis_points) / 100.0)
+                }
+                DiscountKind::FixedAmount { amount } => format!("{amount} off"),
+                DiscountKind::FreeShipping => "free delivery".to_owned(),
+            },
+            saving,
+            problem: None,
+        },
+        CodeOutcome::Refused { code, reason } => AppliedDiscount {
+            code,
+            description: String::new(),
+            saving: zero,
+            problem: Some(reason.message()),
+        },
+        CodeOutcome::NotEntered => AppliedDiscount {
+            code: code.to_owned(),
+            description: String::new(),
+            saving: zero,
+            problem: None,
+        },
+    })
+}
+
+/// Checks the discount code the shopper typed against their cart and, if it applies,
+/// keeps it for the checkout (one code per order: a new one replaces the old).
+#[server(prefix = "/rpc", endpoint = "apply_code")]
+pub async fn apply_code(code: String) -> Result<AppliedDiscount, FormError> {
+    use crate::forms::{after_browser_post, invalid};
+    let state = crate::state::AppState::from_context()?;
+    let session = crate::accounts::request::auth_session().await?;
+    let errors = FormErrors::default().keep("code", &code);
+    if code.trim().is_empty() {
+        return Err(invalid(errors.on("code", "Enter a discount code.")));
+    }
+    let Some(cart_id) = crate::cart::api::current_cart(&state, false).await? else {
+        return Err(invalid(errors.on("code", "Your cart is empty.")));
+    };
+    let user = session.user(&state.db).await?;
+    let customer = user.as_ref().map(|u| u.email.clone()).unwrap_or_default();
+    let address = match &user {
+        Some(user) => {
+            crate::accounts::addresses::server::default_address_of(&state.db, user.id).await?
+        }
+        None => None,
+    };
+    let settings = super::settings::shop_settings();
+    let destination = checkout_destination(address.as_ref());
+    let applied = discount_on(&state, &settings, cart_id, &code, &customer, &destination).await?;
+    if let Some(problem) = &applied.problem {
+        return Err(invalid(errors.on("code", problem)));
+    }
+    session
+        .0
+        .insert(CHECKOUT_CODE, &applied.code)
+        .await
+        .map_err(|e| AppError::internal("session write", e))?;
+    after_browser_post("/checkout");
+    Ok(applied)
+}
+
+/// Takes the discount code off the checkout.
+#[server(prefix = "/rpc", endpoint = "remove_code")]
+pub async fn remove_code() -> Result<(), AppError> {
+    let session = crate::accounts::request::auth_session().await?;
+    session
+        .0
+        .remove::<String>(CHECKOUT_CODE)
+        .await
+        .map_err(|e| AppError::internal("session write", e))?;
+    crate::forms::after_browser_post("/checkout");
+    Ok(())
 }
 
 /// This month, UTC, as card expiry dates count.
@@ -116,7 +277,7 @@ pub async fn pay(
     use crate::accounts::addresses::validate::{validate_address, with_problems, AddressInput};
     use crate::accounts::request::auth_session;
     use crate::forms::invalid;
-    use crate::payments::{attempt, CardAttempt, CardForm};
+    use crate::payments::{check_card, CardForm};
     let state = crate::state::AppState::from_context()?;
     let session = auth_session().await?;
     let user = session.user(&state.db).await?;
@@ -149,13 +310,14 @@ pub async fn pay(
             None
         }
     };
-    let card = CardForm {
+    let card_form = CardForm {
         number: &card_number,
         expiry: &card_expiry,
         cvc: &card_cvc,
     };
-    let (outcome, summary) = match attempt(&card, this_month()) {
-        CardAttempt::Invalid(card_errors) => {
+    let card = match check_card(&card_form, this_month()) {
+        Ok(card) => card,
+        Err(card_errors) => {
             if let Some(e) = card_errors.number {
                 errors = errors.on("card_number", e.message());
             }
@@ -167,7 +329,6 @@ pub async fn pay(
             }
             return Err(invalid(errors));
         }
-        CardAttempt::Answered { outcome, card } => (outcome, card),
     };
     let (Some(email), Some(address)) = (email, address) else {
         return Err(invalid(errors));
@@ -185,71 +346,176 @@ pub async fn pay(
     let request = OrderRequest {
         cart_id,
         user_id: user.as_ref().map(|u| u.id),
-        email,
+        email: email.clone(),
         destination: crate::pricing::Destination {
             country: address.country.clone(),
             region: address.region.clone(),
         },
         address_json,
         shipping_method: Some(shipping_method).filter(|m| !m.is_empty()),
+        discount_code: session_code().await?,
         idempotency_key,
-        reserve_for_ms: RESERVE_FOR_MS,
+        reserve_for_ms: i64::try_from(state.reserve_for.as_millis()).unwrap_or(i64::MAX),
     };
-    let (order_id, access_token) = match place_order(&state.db, &settings, &request).await? {
-        Ok(Placed::Created {
-            order_id,
-            access_token,
-        }) => {
-            session
-                .0
-                .insert(&order_token_key(order_id), &access_token)
-                .await
-                .map_err(|e| AppError::internal("session write", e))?;
-            (order_id, access_token)
-        }
-        // The same form again (a double click, a retry): never a second order or charge.
-        Ok(Placed::AlreadyPlaced { order_id }) => {
-            let token: Option<String> = session
-                .0
-                .get(&order_token_key(order_id))
-                .await
-                .map_err(|e| AppError::internal("session read", e))?;
-            let number = crate::orders::format_order_number(order_id as u64);
-            let path = super::order_path(&number, token.as_deref().unwrap_or_default());
-            crate::forms::after_browser_post(&path);
-            return Ok(PaymentStep::Paid { path });
-        }
-        Err(not_placed) => return Err(invalid(FormErrors::whole(not_placed.message()))),
+    let (order_id, access_token, grand_total) =
+        match place_order(&state.db, &settings, &request).await? {
+            Ok(Placed::Created {
+                order_id,
+                access_token,
+                grand_total,
+            }) => {
+                session
+                    .0
+                    .insert(LAST_ORDER, (order_id, &access_token))
+                    .await
+                    .map_err(|e| AppError::internal("session write", e))?;
+                (order_id, access_token, grand_total)
+            }
+            // The same form again (a double click, a retry): never a second order or
+            // charge. The first submission's answer stands.
+            Ok(Placed::AlreadyPlaced { order_id }) => {
+                let last: Option<(i64, String)> = session
+                    .0
+                    .get(LAST_ORDER)
+                    .await
+                    .map_err(|e| AppError::internal("session read", e))?;
+                let token = last
+                    .filter(|(last_id, _)| *last_id == order_id)
+                    .map(|(_, token)| token)
+                    .unwrap_or_default();
+                return already_placed(&state, order_id, &token).await;
+            }
+            Err(not_placed) => return Err(invalid(FormErrors::whole(not_placed.message()))),
+        };
+    let paying = Paying {
+        order_id,
+        access_token: &access_token,
+        card: super::payment::KeptCard::from(&card.summary()),
     };
-    let card = super::payment::KeptCard::from(&summary);
-    settle_and_answer(&state, order_id, cart_id, &access_token, outcome, &card).await
+    let charge = crate::payments::provider::Charge {
+        order_id,
+        amount: grand_total,
+        card: &card,
+        email: &email,
+        idempotency_key: crate::payments::provider::charge_key(order_id),
+    };
+    // Nothing to take (a code covered everything): no provider charges nothing.
+    let answer = if grand_total.amount == 0 {
+        Ok(crate::payments::provider::ChargeAnswer::Decided {
+            outcome: crate::payments::CardOutcome::Succeeded,
+            reference: None,
+        })
+    } else {
+        state.payments.charge(&charge).await
+    };
+    answer_charge(&state, &paying, answer).await
 }
 
+/// The order being paid for, as the provider's answer needs it.
 #[cfg(feature = "ssr")]
-fn order_token_key(order_id: i64) -> String {
-    format!("order_token_{order_id}")
+struct Paying<'a> {
+    order_id: i64,
+    access_token: &'a str,
+    card: super::payment::KeptCard,
 }
 
-/// Applies the bank's answer and says where the shopper goes next.
+/// Applies the provider's answer to a charge and says where the shopper goes next.
+#[cfg(feature = "ssr")]
+async fn answer_charge(
+    state: &crate::state::AppState,
+    paying: &Paying<'_>,
+    answer: Result<crate::payments::provider::ChargeAnswer, crate::payments::provider::ProviderError>,
+) -> Result<PaymentStep, FormError> {
+    use super::payment::PaymentRecord;
+    use crate::forms::{after_browser_post, invalid};
+    use crate::payments::provider::ChargeAnswer;
+    let provider = state.payments.name();
+    match answer {
+        Ok(ChargeAnswer::Decided { outcome, reference }) => {
+            let payment = PaymentRecord {
+                provider,
+                outcome,
+                reference,
+                card: paying.card.clone(),
+            };
+            settle_and_answer(state, paying.order_id, paying.access_token, &payment).await
+        }
+        Ok(ChargeAnswer::Pending { reference }) => {
+            super::payment::record_pending(
+                &state.db,
+                paying.order_id,
+                provider,
+                &reference,
+                &paying.card,
+            )
+            .await?;
+            let number = crate::orders::format_order_number(paying.order_id as u64);
+            let path = super::order_path(&number, paying.access_token);
+            after_browser_post(&path);
+            Ok(PaymentStep::Processing { path })
+        }
+        Err(error) => {
+            // Whether the provider took the money is unknown: the order is cancelled and
+            // its stock released, and a payment that did go through is refunded when
+            // its webhook finds the order cancelled.
+            tracing::error!(order_id = paying.order_id, %error, "payment provider failed");
+            super::payment::abandon(&state.db, paying.order_id, "the payment provider did not answer")
+                .await?;
+            Err(invalid(FormErrors::whole(
+                "We could not reach the payment service, so your order was not placed and \
+                 nothing was taken. Your cart is as it was: please try again in a moment.",
+            )))
+        }
+    }
+}
+
+/// The answer to a checkout submitted again: where its order stands now.
+#[cfg(feature = "ssr")]
+async fn already_placed(
+    state: &crate::state::AppState,
+    order_id: i64,
+    token: &str,
+) -> Result<PaymentStep, FormError> {
+    use crate::forms::{after_browser_post, invalid};
+    let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(state.db.pool())
+        .await?;
+    let number = crate::orders::format_order_number(order_id as u64);
+    let path = super::order_path(&number, token);
+    let step = match status.as_str() {
+        "awaiting_payment" => PaymentStep::Processing { path: path.clone() },
+        "cancelled" => {
+            return Err(invalid(FormErrors::whole(
+                "This order was not paid, so it was cancelled and nothing was taken. \
+                 Your cart is as it was: please try again.",
+            )))
+        }
+        _ => PaymentStep::Paid { path: path.clone() },
+    };
+    after_browser_post(&path);
+    Ok(step)
+}
+
+/// The session key of the last order this browser placed and its link's token, so a
+/// second submission of the same checkout can answer with the same link. Only the last
+/// one: the session must not grow with every order.
+#[cfg(feature = "ssr")]
+const LAST_ORDER: &str = "last_order";
+
+/// Applies a decided payment and says where the shopper goes next.
 #[cfg(feature = "ssr")]
 async fn settle_and_answer(
     state: &crate::state::AppState,
     order_id: i64,
-    cart_id: i64,
     access_token: &str,
-    outcome: crate::payments::CardOutcome,
-    card: &super::payment::KeptCard,
+    payment: &super::payment::PaymentRecord,
 ) -> Result<PaymentStep, FormError> {
-    use super::payment::{settle, PaidOrder, Settled};
+    use super::payment::{settle, Settled};
     use crate::forms::{after_browser_post, invalid};
-    let order = PaidOrder {
-        order_id,
-        cart_id,
-        access_token,
-    };
     let number = crate::orders::format_order_number(order_id as u64);
     let path = super::order_path(&number, access_token);
-    match settle(&state.db, &state.shop, &order, outcome, card).await? {
+    match settle(&state.db, &state.shop, order_id, payment).await? {
         Settled::Paid => {
             after_browser_post(&path);
             Ok(PaymentStep::Paid { path })
@@ -279,15 +545,23 @@ async fn order_for(
     let Some(order_id) = crate::orders::parse_order_number(number) else {
         return Ok(None);
     };
-    let row: Option<(i64, Option<i64>, String, String)> =
-        sqlx::query_as("SELECT id, user_id, status, access_token_hash FROM orders WHERE id = $1")
+    let row: Option<(i64, Option<i64>, String)> =
+        sqlx::query_as("SELECT id, user_id, status FROM orders WHERE id = $1")
             .bind(order_id as i64)
             .fetch_optional(state.db.pool())
             .await?;
-    let Some((id, owner, status, token_hash)) = row else {
+    let Some((id, owner, status)) = row else {
         return Ok(None);
     };
-    let by_token = !token.is_empty() && crate::accounts::links::token_hash(token) == token_hash;
+    let by_token = !token.is_empty()
+        && sqlx::query_scalar::<_, i64>(
+            "SELECT order_id FROM order_links WHERE token_hash = $1 AND order_id = $2",
+        )
+        .bind(crate::accounts::links::token_hash(token))
+        .bind(id)
+        .fetch_optional(state.db.pool())
+        .await?
+        .is_some();
     let by_account = match owner {
         Some(owner) => crate::accounts::request::auth_session()
             .await?
@@ -323,13 +597,13 @@ pub async fn confirm_with_bank(
     .fetch_optional(state.db.pool())
     .await?;
     let (brand, last4) = card.unwrap_or_default();
-    let card = super::payment::KeptCard { brand, last4 };
-    // The cart to empty once paid: the one this browser checked out with.
-    let cart_id = crate::cart::api::current_cart(&state, false)
-        .await?
-        .unwrap_or(0);
-    let outcome = crate::payments::authenticate(approve == "yes");
-    settle_and_answer(&state, order_id, cart_id, &token, outcome, &card).await
+    let payment = super::payment::PaymentRecord {
+        provider: state.payments.name(),
+        outcome: crate::payments::authenticate(approve == "yes"),
+        reference: None,
+        card: super::payment::KeptCard { brand, last4 },
+    };
+    settle_and_answer(&state, order_id, &token, &payment).await
 }
 
 /// One line of an order as its page shows it.
@@ -348,11 +622,16 @@ pub struct OrderView {
     pub status_label: String,
     pub email: String,
     pub lines: Vec<OrderLineView>,
+    /// The discount code used, and what it took off.
+    pub discount: Option<(String, Money)>,
     pub shipping_total: Money,
     pub tax_total: Money,
     pub grand_total: Money,
     /// Name, lines, city, postcode and country, one per line.
     pub address: Vec<String>,
+    /// Awaiting payment, and the answer is the shopper's to give (the bank's step); when
+    /// `false` while awaiting payment, the provider has yet to confirm.
+    pub bank_step: bool,
 }
 
 /// The order `number`, for its holder: the signed-in owner, or whoever has its link.
@@ -363,14 +642,39 @@ pub async fn get_order(number: String, token: String) -> Result<Option<OrderView
     let Some((order_id, _, status)) = order_for(&state, &number, &token).await? else {
         return Ok(None);
     };
-    let (email, currency, shipping, tax, total, address): (String, String, i64, i64, i64, String) =
-        sqlx::query_as(
-            "SELECT email, currency, shipping_total, tax_total, grand_total, address
-             FROM orders WHERE id = $1",
-        )
-        .bind(order_id)
-        .fetch_one(state.db.pool())
-        .await?;
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        email: String,
+        currency: String,
+        discount_code: Option<String>,
+        discount_total: i64,
+        shipping_total: i64,
+        tax_total: i64,
+        grand_total: i64,
+        address: String,
+        last_outcome: Option<String>,
+    }
+    let row: Row = sqlx::query_as(
+        "SELECT email, currency, discount_code, discount_total, shipping_total, tax_total,
+                grand_total, address,
+                (SELECT outcome FROM payments p WHERE p.order_id = orders.id
+                 ORDER BY p.id DESC LIMIT 1) AS last_outcome
+         FROM orders WHERE id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(state.db.pool())
+    .await?;
+    let Row {
+        email,
+        currency,
+        discount_code,
+        discount_total,
+        shipping_total: shipping,
+        tax_total: tax,
+        grand_total: total,
+        address,
+        last_outcome,
+    } = row;
     let currency: Currency = currency.parse().unwrap_or(Currency::GBP);
     let lines: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT name, quantity, line_total FROM order_lines WHERE order_id = $1 ORDER BY position",
@@ -397,6 +701,9 @@ pub async fn get_order(number: String, token: String) -> Result<Option<OrderView
         .unwrap_or_else(|_| status.clone());
     Ok(Some(OrderView {
         number: crate::orders::format_order_number(order_id as u64),
+        bank_step: status == "awaiting_payment"
+            && last_outcome.as_deref() == Some(crate::payments::CardOutcome::RequiresAuthentication.as_str()),
+        discount: discount_code.map(|code| (code, Money::new(discount_total, currency))),
         status,
         status_label: label,
         email,

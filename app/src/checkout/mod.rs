@@ -1,12 +1,15 @@
 //! Checkout: turning a cart into an order and paying for it. Placing the order is the one
 //! write that must never oversell or double up (`server`); the payment provider's answer
 //! then moves the order on or releases it (`payment`). The shop's tax and shipping
-//! settings are in `settings`.
+//! settings are in `settings`; discount codes
+//! as stored, with their usage, in `discounts`.
 
 pub mod api;
 pub mod pages;
 pub mod settings;
 
+#[cfg(feature = "ssr")]
+pub mod discounts;
 #[cfg(feature = "ssr")]
 pub mod payment;
 #[cfg(feature = "ssr")]

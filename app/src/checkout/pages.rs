@@ -3,7 +3,8 @@
 //! one). Both work without JavaScript.
 
 use super::api::{
-    get_order, start_checkout, CheckoutStart, ConfirmWithBank, OrderView, Pay, PaymentStep,
+    get_order, start_checkout, AppliedDiscount, ApplyCode, CheckoutStart, ConfirmWithBank,
+    OrderView, Pay, PaymentStep, RemoveCode,
 };
 use crate::accounts::addresses::AddressFields;
 use crate::forms::{form_errors, Field, FormMessage};
@@ -28,7 +29,9 @@ fn follow_payment(
                 crate::cart::pages::CartChanged::bump();
                 navigate(&path, Default::default());
             }
-            Some(Ok(PaymentStep::ConfirmWithBank { path })) => navigate(&path, Default::default()),
+            Some(Ok(
+                PaymentStep::ConfirmWithBank { path } | PaymentStep::Processing { path },
+            )) => navigate(&path, Default::default()),
             _ => {}
         }
     });
@@ -38,8 +41,20 @@ fn follow_payment(
 pub fn CheckoutPage() -> impl IntoView {
     let pay = ServerAction::<Pay>::new();
     follow_payment(pay.value());
-    // A refused payment shows a fresh form (and key): a new attempt is a new order.
-    let start = Resource::new(move || pay.version().get(), |_| start_checkout());
+    let apply = ServerAction::<ApplyCode>::new();
+    let remove = ServerAction::<RemoveCode>::new();
+    // A refused payment shows a fresh form (and key): a new attempt is a new order. A
+    // code applied or removed prices the summary again.
+    let start = Resource::new(
+        move || {
+            (
+                pay.version().get(),
+                apply.version().get(),
+                remove.version().get(),
+            )
+        },
+        |_| start_checkout(),
+    );
     view! {
         <Title text="Checkout"/>
         <section class="checkout-page">
@@ -51,7 +66,9 @@ pub fn CheckoutPage() -> impl IntoView {
                             <p>"Your cart is empty."</p>
                             <p><a href="/">"Find something you like"</a></p>
                         }.into_any(),
-                        Ok(start) => view! { <CheckoutForm start pay/> }.into_any(),
+                        Ok(start) => view! {
+                            <CheckoutForm start pay apply remove/>
+                        }.into_any(),
                         Err(error) => view! { <ServerError error/> }.into_any(),
                     }
                 })}
@@ -61,7 +78,12 @@ pub fn CheckoutPage() -> impl IntoView {
 }
 
 #[component]
-fn CheckoutForm(start: CheckoutStart, pay: ServerAction<Pay>) -> impl IntoView {
+fn CheckoutForm(
+    start: CheckoutStart,
+    pay: ServerAction<Pay>,
+    apply: ServerAction<ApplyCode>,
+    remove: ServerAction<RemoveCode>,
+) -> impl IntoView {
     let errors = form_errors(pay.value());
     let chosen_method = move || {
         errors
@@ -79,6 +101,7 @@ fn CheckoutForm(start: CheckoutStart, pay: ServerAction<Pay>) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <p>"Subtotal: " <strong>{start.cart.subtotal.map(|s| s.to_string())}</strong> " (prices include VAT)"</p>
+            <DiscountCodeForm discount=start.discount.clone() apply remove/>
         </div>
         <ActionForm action=pay attr:class="account-form checkout-form">
             <FormMessage errors/>
@@ -117,6 +140,38 @@ fn CheckoutForm(start: CheckoutStart, pay: ServerAction<Pay>) -> impl IntoView {
             <Field errors id="card_expiry" name="card_expiry" label="Expiry date (MM/YY)" autocomplete="cc-exp" required=true/>
             <Field errors id="card_cvc" name="card_cvc" label="Security code" autocomplete="cc-csc" required=true/>
             <button type="submit">"Place order and pay"</button>
+        </ActionForm>
+    }
+}
+
+/// The discount code box: the code applied (or why it no longer applies), and a form to
+/// apply one.
+#[component]
+fn DiscountCodeForm(
+    discount: Option<AppliedDiscount>,
+    apply: ServerAction<ApplyCode>,
+    remove: ServerAction<RemoveCode>,
+) -> impl IntoView {
+    let errors = form_errors(apply.value());
+    view! {
+        {discount.map(|discount| {
+            let said = match &discount.problem {
+                None if discount.saving.amount > 0 => format!(
+                    "Code {} ({}): −{}", discount.code, discount.description, discount.saving
+                ),
+                None => format!("Code {} ({})", discount.code, discount.description),
+                Some(problem) => format!("Code {}: {problem}", discount.code),
+            };
+            view! {
+                <p class="applied-code" data-testid="applied-code" role="status">{said}</p>
+                <ActionForm action=remove attr:class="inline-form">
+                    <button type="submit">"Remove code"</button>
+                </ActionForm>
+            }
+        })}
+        <ActionForm action=apply attr:class="inline-form code-form">
+            <Field errors id="code" name="code" label="Discount code" autocomplete="off"/>
+            <button type="submit">"Apply code"</button>
         </ActionForm>
     }
 }
@@ -165,7 +220,8 @@ fn OrderDetails(
     confirm: ServerAction<ConfirmWithBank>,
 ) -> impl IntoView {
     let errors = form_errors(confirm.value());
-    let awaiting = order.status == "awaiting_payment";
+    let bank_step = order.bank_step;
+    let processing = order.status == "awaiting_payment" && !order.bank_step;
     let paid = order.status == "paid";
     let (yes_number, no_number) = (order.number.clone(), order.number.clone());
     let (yes_token, no_token) = (token.clone(), token);
@@ -179,7 +235,12 @@ fn OrderDetails(
                 </p>
             })}
             <p>"Status: " <strong data-testid="order-status">{order.status_label.clone()}</strong></p>
-            {awaiting.then(|| view! {
+            {processing.then(|| view! {
+                <p class="notice" role="status">
+                    "Your order is placed and its items are held for you. We are waiting for the payment service to confirm your payment; reload this page to see it, and we will email you as soon as it is confirmed."
+                </p>
+            })}
+            {bank_step.then(|| view! {
                 <div class="bank-step">
                     <h2>"Confirm the payment with your bank"</h2>
                     <p>"Your bank needs you to confirm this payment before it goes through. (This is the test bank: choose either answer.)"</p>
@@ -204,6 +265,9 @@ fn OrderDetails(
                     <li>{format!("{} × {}: {}", line.quantity, line.name, line.line_total)}</li>
                 }).collect_view()}
             </ul>
+            {order.discount.clone().map(|(code, saving)| view! {
+                <p>{format!("Discount ({code}): −{saving}")}</p>
+            })}
             <p>"Delivery: " {order.shipping_total.to_string()}</p>
             <p>"Total: " <strong data-testid="order-total">{order.grand_total.to_string()}</strong> " (including VAT of " {order.tax_total.to_string()} ")"</p>
             <h2>"Delivery address"</h2>

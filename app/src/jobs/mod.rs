@@ -1,5 +1,5 @@
-//! The project's durable job queue (the outbox): emails now, order confirmations and
-//! webhooks later.
+//! The project's durable job queue (the outbox): emails, and releasing the stock of
+//! orders not paid in time.
 //!
 //! A job is written with [`enqueue`] inside the transaction of the change that causes it,
 //! so it exists exactly when that change commits. A [`Worker`] (one per server process;
@@ -15,7 +15,7 @@ mod queue;
 mod worker;
 
 pub use backoff::Backoff;
-pub use queue::{claim, complete, enqueue, fail, find, prune_done, Failure, JobRecord, JobState};
+pub use queue::{claim, complete, enqueue, enqueue_at, fail, find, prune_done, Failure, JobRecord, JobState};
 pub use worker::{Worker, WorkerOptions};
 
 /// A claimed job, as a handler sees it.

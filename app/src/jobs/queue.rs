@@ -71,13 +71,24 @@ pub async fn enqueue(
     kind: &str,
     payload: &str,
 ) -> Result<i64, sqlx::Error> {
+    enqueue_at(tx, kind, payload, now_millis()).await
+}
+
+/// Adds a job of `kind` due at `run_at` (Unix ms), inside `tx`.
+pub async fn enqueue_at(
+    tx: &mut Transaction<'_, Any>,
+    kind: &str,
+    payload: &str,
+    run_at: i64,
+) -> Result<i64, sqlx::Error> {
     let now = now_millis();
     sqlx::query_scalar(
         "INSERT INTO jobs (kind, payload, state, run_at, attempts, locked_until, created_at, updated_at)
-         VALUES ($1, $2, 'pending', $3, 0, 0, $3, $3) RETURNING id",
+         VALUES ($1, $2, 'pending', $3, 0, 0, $4, $4) RETURNING id",
     )
     .bind(kind)
     .bind(payload)
+    .bind(run_at)
     .bind(now)
     .fetch_one(&mut **tx)
     .await

@@ -14,7 +14,7 @@
 //! charge a real card. Only the [`CardSummary`] (brand, last four digits, expiry) leaves
 //! this module: the full number is never stored or logged.
 
-use super::card::{check_card, CardForm, CardFormErrors, YearMonth};
+use super::card::{check_card, CardForm, CardFormErrors, ValidCard, YearMonth};
 use super::summary::CardSummary;
 use crate::orders::OrderEvent;
 use serde::{Deserialize, Serialize};
@@ -130,14 +130,18 @@ pub fn attempt(form: &CardForm<'_>, now: YearMonth) -> CardAttempt {
         Ok(card) => card,
         Err(errors) => return CardAttempt::Invalid(errors),
     };
-    let outcome = TEST_CARDS
-        .iter()
-        .find(|test_card| same_digits(test_card.number, card.number()))
-        .map_or(CardOutcome::NotATestCard, |test_card| test_card.outcome);
     CardAttempt::Answered {
-        outcome,
+        outcome: outcome_for(&card),
         card: card.summary(),
     }
+}
+
+/// The test provider's answer for a well-formed card.
+pub fn outcome_for(card: &ValidCard) -> CardOutcome {
+    TEST_CARDS
+        .iter()
+        .find(|test_card| same_digits(test_card.number, card.number()))
+        .map_or(CardOutcome::NotATestCard, |test_card| test_card.outcome)
 }
 
 /// The second step after [`CardOutcome::RequiresAuthentication`]: the shopper approved or

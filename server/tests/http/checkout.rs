@@ -2,15 +2,15 @@
 //! bank's confirmation step, a double submit, and who may see an order.
 
 use crate::accounts::{browser, call};
-use crate::helpers::TestApp;
+use crate::helpers::{link_to, TestApp};
 use serde_json::Value;
 
-const GOOD_CARD: &str = "4242 4242 4242 4242";
-const DECLINED: &str = "4000 0000 0000 0002";
-const ASKS_THE_BANK: &str = "4000 0025 0000 3155";
+pub(crate) const GOOD_CARD: &str = "4242 4242 4242 4242";
+pub(crate) const DECLINED: &str = "4000 0000 0000 0002";
+pub(crate) const ASKS_THE_BANK: &str = "4000 0025 0000 3155";
 
 /// A published variant with `stock` at £20.00: its SKU.
-async fn variant(app: &TestApp, stock: i64) -> String {
+pub(crate) async fn variant(app: &TestApp, stock: i64) -> String {
     let sku: String = sqlx::query_scalar(
         "SELECT v.sku FROM variants v JOIN products p ON p.id = v.product_id
          WHERE p.published ORDER BY v.id LIMIT 1",
@@ -27,7 +27,7 @@ async fn variant(app: &TestApp, stock: i64) -> String {
     sku
 }
 
-async fn stock(app: &TestApp, sku: &str) -> i64 {
+pub(crate) async fn stock(app: &TestApp, sku: &str) -> i64 {
     sqlx::query_scalar("SELECT stock FROM variants WHERE sku = $1")
         .bind(sku)
         .fetch_one(app.db.pool())
@@ -36,7 +36,11 @@ async fn stock(app: &TestApp, sku: &str) -> i64 {
 }
 
 /// A guest with `quantity` of `sku` in the cart, and the checkout's idempotency key.
-async fn guest_at_checkout(app: &TestApp, sku: &str, quantity: i64) -> (reqwest::Client, String) {
+pub(crate) async fn guest_at_checkout(
+    app: &TestApp,
+    sku: &str,
+    quantity: i64,
+) -> (reqwest::Client, String) {
     let guest = browser();
     let (status, _) = call(
         app,
@@ -51,14 +55,31 @@ async fn guest_at_checkout(app: &TestApp, sku: &str, quantity: i64) -> (reqwest:
     (guest, start["idempotency_key"].as_str().unwrap().to_owned())
 }
 
-async fn pay(app: &TestApp, client: &reqwest::Client, key: &str, card: &str) -> (u16, Value) {
+/// Pays for the cart of `client` with `card`, as `guest@shop.test`.
+pub(crate) async fn pay(
+    app: &TestApp,
+    client: &reqwest::Client,
+    key: &str,
+    card: &str,
+) -> (u16, Value) {
+    pay_as(app, client, key, card, "guest@shop.test").await
+}
+
+/// Pays for the cart of `client` with `card`, delivering in London, receipts to `email`.
+pub(crate) async fn pay_as(
+    app: &TestApp,
+    client: &reqwest::Client,
+    key: &str,
+    card: &str,
+    email: &str,
+) -> (u16, Value) {
     call(
         app,
         client,
         "pay",
         &[
             ("idempotency_key", key),
-            ("email", "guest@shop.test"),
+            ("email", email),
             ("full_name", "Ada Lovelace"),
             ("line1", "12 St James's Square"),
             ("city", "London"),
@@ -73,7 +94,15 @@ async fn pay(app: &TestApp, client: &reqwest::Client, key: &str, card: &str) -> 
     .await
 }
 
-async fn orders(app: &TestApp) -> Vec<(String, i64)> {
+/// The order number in the path of an order's page: `BZ-…` from `/orders/BZ-…?token=…`.
+pub(crate) fn order_number(path: &str) -> &str {
+    path.trim_start_matches("/orders/")
+        .split('?')
+        .next()
+        .unwrap()
+}
+
+pub(crate) async fn orders(app: &TestApp) -> Vec<(String, i64)> {
     sqlx::query_as("SELECT status, grand_total FROM orders ORDER BY id")
         .fetch_all(app.db.pool())
         .await
@@ -106,17 +135,20 @@ async fn a_guest_pays_by_card_and_gets_the_order_page_and_a_confirmation() {
     assert!(page.contains("Your payment went through"), "{page}");
     assert!(page.contains("£43.95"));
 
-    let number = path
-        .trim_start_matches("/orders/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
-    let message = mail.wait_for("guest@shop.test", &number).await;
+    let number = order_number(&path);
+    let message = mail.wait_for("guest@shop.test", number).await;
     let text = message.text.unwrap();
     assert!(text.contains("2 × "), "{text}");
     assert!(text.contains("Total paid, with delivery: £43.95"), "{text}");
-    assert!(text.contains(&path), "{text}");
+    // The email's own link opens the order in a browser that never saw the checkout.
+    let link = link_to(&text, &format!("/orders/{number}"));
+    assert!(link.contains("?token="), "{link}");
+    let (status, elsewhere) = app.page(&link).await;
+    assert_eq!(status, 200);
+    assert!(
+        elsewhere.contains("Your payment went through"),
+        "{elsewhere}"
+    );
 
     // The same form again (a double click) is the same order, not a second charge.
     let (status, again) = pay(&app, &guest, &key, GOOD_CARD).await;
@@ -170,11 +202,7 @@ async fn a_card_that_asks_the_bank_is_paid_once_the_shopper_confirms() {
         "{page}"
     );
 
-    let number = path
-        .trim_start_matches("/orders/")
-        .split('?')
-        .next()
-        .unwrap();
+    let number = order_number(&path);
     let token = path.split("token=").nth(1).unwrap();
     let (status, step) = call(
         &app,
@@ -301,14 +329,7 @@ async fn a_signed_in_shopper_finds_the_order_in_their_account() {
     let key = start["idempotency_key"].as_str().unwrap();
     let (status, step) = pay(&app, &shopper, key, GOOD_CARD).await;
     assert_eq!(status, 200, "{step}");
-    let number = step["Paid"]["path"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("/orders/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let number = order_number(step["Paid"]["path"].as_str().unwrap());
 
     let (_, orders) = call(&app, &shopper, "my_orders", &[]).await;
     assert_eq!(orders[0]["number"], number);
@@ -321,7 +342,7 @@ async fn a_signed_in_shopper_finds_the_order_in_their_account() {
         .text()
         .await
         .unwrap();
-    assert!(account.contains(&number), "{account}");
+    assert!(account.contains(number), "{account}");
     // The owner opens the order without its link; nobody signed in gets 401 for the list.
     let page = shopper
         .get(format!("{}/orders/{number}", app.base))

@@ -60,6 +60,7 @@ fn request(cart_id: i64, key: &str) -> OrderRequest {
         destination: Destination::country("GB"),
         address_json: r#"{"full_name":"Ada","country":"GB"}"#.to_owned(),
         shipping_method: Some("standard".to_owned()),
+        discount_code: None,
         idempotency_key: key.to_owned(),
         reserve_for_ms: 30 * 60 * 1000,
     }
@@ -247,22 +248,31 @@ async fn stock_held_for_an_unpaid_order_goes_back_when_its_time_is_up() {
         panic!("placed")
     };
     assert_eq!(stock(&test.db, variant).await, 2);
-    // Within the 30 minutes nothing moves.
+    // The job queue holds the release for when the 30 minutes are up.
+    let (kind, payload, run_at): (String, String, i64) =
+        sqlx::query_as("SELECT kind, payload, run_at FROM jobs WHERE kind = $1")
+            .bind(RELEASE_RESERVATION)
+            .fetch_one(test.db.pool())
+            .await
+            .unwrap();
+    assert_eq!((kind.as_str(), payload), (RELEASE_RESERVATION, order_id.to_string()));
     let now = now_millis();
+    assert!(run_at > now + 29 * 60 * 1000 && run_at <= now + 30 * 60 * 1000);
+    // Within the 30 minutes nothing moves.
     assert_eq!(
-        release_expired_reservations(&test.db, now).await.unwrap(),
-        0
+        release_reservation(&test.db, order_id, now).await.unwrap(),
+        Reservation::NotDue
     );
     assert_eq!(stock(&test.db, variant).await, 2);
     // After them, the order is cancelled and the stock is back, once.
     let later = now + 31 * 60 * 1000;
     assert_eq!(
-        release_expired_reservations(&test.db, later).await.unwrap(),
-        1
+        release_reservation(&test.db, order_id, later).await.unwrap(),
+        Reservation::Released
     );
     assert_eq!(
-        release_expired_reservations(&test.db, later).await.unwrap(),
-        0
+        release_reservation(&test.db, order_id, later).await.unwrap(),
+        Reservation::Settled
     );
     assert_eq!(stock(&test.db, variant).await, 5);
     let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
