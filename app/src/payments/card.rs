@@ -3,8 +3,9 @@
 //!
 //! What may be kept of a card is a [`CardSummary`]: brand, last four digits and expiry.
 //! The full number and the security code are never stored or logged: [`CardForm`] only
-//! borrows them for the check, [`ValidCard`] keeps the number only while a decision is
-//! made, and neither prints them in `Debug` output. Neither type is `Serialize`.
+//! borrows them for the check, [`ValidCard`] keeps them only while a decision is made (or
+//! a payment provider is asked), and neither prints them in `Debug` output. Neither type
+//! is `Serialize`.
 
 use super::summary::{CardBrand, CardSummary};
 use serde::{Deserialize, Serialize};
@@ -155,12 +156,22 @@ pub struct ValidCard {
     /// Digits only. Private, and never printed.
     number: String,
     expiry: YearMonth,
+    /// The security code, for a provider that checks it (on the server). Private, and
+    /// never printed.
+    #[cfg(feature = "ssr")]
+    cvc: String,
 }
 
 impl ValidCard {
     /// The digits, for deciding an outcome within this module only.
     pub(super) fn number(&self) -> &str {
         &self.number
+    }
+
+    /// The security code, for handing to a payment provider within this module only.
+    #[cfg(feature = "ssr")]
+    pub(super) fn cvc(&self) -> &str {
+        &self.cvc
     }
 
     /// What may be stored and shown of this card.
@@ -185,7 +196,12 @@ pub fn check_card(form: &CardForm<'_>, now: YearMonth) -> Result<ValidCard, Card
     let expiry = check_expiry(form.expiry, now);
     let cvc = check_cvc(form.cvc);
     match (number, expiry, cvc) {
-        (Ok(number), Ok(expiry), Ok(())) => Ok(ValidCard { number, expiry }),
+        (Ok(number), Ok(expiry), Ok(())) => Ok(ValidCard {
+            number,
+            expiry,
+            #[cfg(feature = "ssr")]
+            cvc: form.cvc.trim().to_owned(),
+        }),
         (number, expiry, cvc) => Err(CardFormErrors {
             number: number.err(),
             expiry: expiry.err(),

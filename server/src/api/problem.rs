@@ -14,14 +14,20 @@ pub enum Kind {
     NotFound,
     MethodNotAllowed,
     Internal,
+    /// A webhook delivery whose signature is missing, wrong or too old.
+    BadSignature,
+    /// A signed webhook delivery whose event cannot be read.
+    UnreadableEvent,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 6] = [
         Kind::BadParameter,
         Kind::NotFound,
         Kind::MethodNotAllowed,
         Kind::Internal,
+        Kind::BadSignature,
+        Kind::UnreadableEvent,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -30,6 +36,8 @@ impl Kind {
             Kind::NotFound => "not-found",
             Kind::MethodNotAllowed => "method-not-allowed",
             Kind::Internal => "internal",
+            Kind::BadSignature => "bad-signature",
+            Kind::UnreadableEvent => "unreadable-event",
         }
     }
 
@@ -39,12 +47,16 @@ impl Kind {
             Kind::NotFound => "Not found",
             Kind::MethodNotAllowed => "Method not allowed",
             Kind::Internal => "Something went wrong on our side",
+            Kind::BadSignature => "The webhook signature is not valid",
+            Kind::UnreadableEvent => "The webhook event cannot be read",
         }
     }
 
     pub fn status(self) -> StatusCode {
         match self {
-            Kind::BadParameter => StatusCode::BAD_REQUEST,
+            Kind::BadParameter | Kind::BadSignature | Kind::UnreadableEvent => {
+                StatusCode::BAD_REQUEST
+            }
             Kind::NotFound => StatusCode::NOT_FOUND,
             Kind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
