@@ -28,6 +28,9 @@ pub fn AccountPage() -> impl IntoView {
             <SignedInOnly refresh=Signal::derive(move || sign_out.version().get()) children=move |account| view! {
                 <p>"Signed in as " <strong>{account.email}</strong></p>
                 {(!account.email_verified).then(|| view! { <Unconfirmed sent_before=sent/> })}
+                {account.staff.then(|| view! {
+                    <p><a href=crate::staff::orders::STAFF_ORDERS>"Manage the shop's orders"</a></p>
+                })}
                 <h2>"Orders"</h2>
                 <OrderHistory/>
                 <ActionForm action=sign_out>
