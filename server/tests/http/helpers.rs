@@ -1,12 +1,13 @@
 use app::catalog::seed::{seed, SeedOptions};
 use app::db::testing::TestDb;
 use app::db::Db;
-use app::email::smtp_sink::{free_port, Inbox, Received, SmtpSink};
+use app::email::smtp_sink::{Inbox, Received, SmtpSink};
 use app::email::{EmailJobs, Mailer, SmtpUrl};
 use app::jobs::{Worker, WorkerOptions};
 use app::money::Currency;
 use app::search::index::SearchIndex;
 use app::state::AppState;
+use app::test_services::free_port;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;

@@ -4,9 +4,10 @@
 use super::*;
 use crate::db::testing::TestDb;
 use crate::db::Db;
-use crate::email::smtp_sink::{free_port, Inbox, Received, SmtpSink};
+use crate::email::smtp_sink::{Inbox, Received, SmtpSink};
 use crate::email::{notice, verify_email, Shop, SmtpUrl};
 use crate::jobs::{find, Backoff, JobRecord, JobState, Worker, WorkerOptions};
+use crate::test_services::free_port;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
