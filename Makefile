@@ -60,16 +60,24 @@ npm-packages:
 	  (cd end2end && npm ci --no-audit --no-fund); \
 	fi
 
-# aiosmtpd: the real SMTP server the email tests deliver to. The second pip call is for
-# a Python that refuses --user installs without it (Debian's, PEP 668).
+# aiosmtpd: the real SMTP server the email tests deliver to; localstripe: the stateful
+# Stripe stand-in the Stripe provider's tests pay through; moto (server mode): the
+# S3-compatible store the photo storage tests write to. Each is skipped when Python
+# can already import it (moto's server mode: `import moto.server`). The second pip
+# call is for a Python that refuses --user installs without it (Debian's, PEP 668).
+PYTHON_PACKAGES := aiosmtpd==1.4.6 localstripe==1.15.10 moto[server]==5.2.1
+
 python-packages:
-	@if ! python3 -c 'import aiosmtpd' 2>/dev/null; then \
+	@for package in $(PYTHON_PACKAGES); do \
+	  module=$${package%%[=[]*}; \
+	  [ "$$module" = moto ] && module=moto.server; \
+	  python3 -c "import $$module" 2>/dev/null && continue; \
 	  python3 -m pip --version >/dev/null 2>&1 || { \
 	    echo "Installing Debian's python3-pip"; \
 	    $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends python3-pip; }; \
-	  python3 -m pip install --user aiosmtpd==1.4.6 \
-	    || python3 -m pip install --user --break-system-packages aiosmtpd==1.4.6; \
-	fi
+	  python3 -m pip install --user "$$package" \
+	    || python3 -m pip install --user --break-system-packages "$$package"; \
+	done
 
 chromium:
 	@command -v chromium >/dev/null || { \
@@ -91,12 +99,14 @@ dev: tools
 test: tools chromium python-packages
 	bash .ci/test-all
 
-# Seeds 10,000 and 100,000 products and load-tests the pages with wrk (see README).
+# Seeds 10,000 and 100,000 products and load-tests the pages with wrk, then measures
+# paid orders per second through the checkout on SQLite and PostgreSQL (see README).
 bench: build
 	@command -v wrk >/dev/null || { \
 	  echo "Installing Debian's wrk"; \
 	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends wrk; }
 	bash server/benches/load.sh
+	cargo bench --locked -p server --bench checkout
 
 clean:
 	cargo clean

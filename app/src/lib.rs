@@ -16,6 +16,7 @@ pub mod orders;
 pub mod payments;
 pub mod pricing;
 pub mod search;
+pub mod staff;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -24,9 +25,13 @@ pub mod email;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
+pub mod media;
+#[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod test_services;
 
 pub use error::AppError;
 
@@ -95,6 +100,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/addresses") view=AddressesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders") view=staff::orders::pages::StaffOrdersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders/:number") view=staff::orders::pages::StaffOrderPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

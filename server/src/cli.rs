@@ -115,6 +115,10 @@ async fn run_serve(config: Config) -> Result<ExitCode, StartError> {
         .map_err(StartError::SearchIndex)?;
     state.https = config.shop.public_url().starts_with("https://");
     state.shop = config.shop.clone();
+    state.reserve_for = config.reserve_for;
+    config.payments.install(&mut state)?;
+    state.storage = app::media::Storage::open(&config.storage)?;
+    state.photo_limits = config.photo_limits;
     tracing::info!(
         engine = state.db.engine().name(),
         products = state.search.len(),
@@ -160,7 +164,12 @@ async fn run_seed(
         seed: seed_value,
         currency: config.currency,
     };
-    let outcome = seed(&db, &options, |done| bar.set_position(done)).await;
+    let mut outcome = seed(&db, &options, |done| bar.set_position(done)).await;
+    if matches!(outcome, Ok(SeedOutcome::Seeded { .. })) {
+        if let Err(err) = app::checkout::discounts::create_demo_codes(&db).await {
+            outcome = Err(err);
+        }
+    }
     bar.finish_and_clear();
     db.close().await;
     match outcome {

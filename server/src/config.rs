@@ -2,6 +2,8 @@
 //! Every variable, its default and its meaning is listed in the README.
 
 use app::money::Currency;
+use app::payments::provider::ProviderError;
+use app::payments::stripe::{Secret, StripeProvider, StripeSettings, DEFAULT_API_BASE};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -37,6 +39,35 @@ pub struct Config {
     pub shop: app::email::Shop,
     /// `BAZAAR_OUTBOX_MAX_ATTEMPTS`: tries before a queued job is marked dead.
     pub outbox_max_attempts: u32,
+    /// `BAZAAR_PAYMENT_PROVIDER` (and `BAZAAR_STRIPE_*`): who takes the money.
+    pub payments: PaymentsConfig,
+    /// `BAZAAR_RESERVATION_MINUTES`: how long an order awaiting payment holds its stock.
+    pub reserve_for: std::time::Duration,
+    /// `BAZAAR_STORAGE_URL` (and `BAZAAR_S3_*`): where staff photos are stored.
+    pub storage: app::media::StorageSettings,
+    /// `BAZAAR_PHOTO_MAX_MB`: how large an uploaded photo may be.
+    pub photo_limits: app::media::PhotoLimits,
+}
+
+/// The payment provider and its settings.
+#[derive(Debug, Clone)]
+pub enum PaymentsConfig {
+    /// Stripe's test cards, decided on the spot; no account anywhere.
+    Test,
+    Stripe(StripeSettings),
+}
+
+impl PaymentsConfig {
+    /// Puts this provider into `state`: the `test` provider is the state's default;
+    /// Stripe also answers Stripe's webhook.
+    pub fn install(&self, state: &mut app::state::AppState) -> Result<(), ProviderError> {
+        if let PaymentsConfig::Stripe(settings) = self {
+            let stripe = std::sync::Arc::new(StripeProvider::new(settings)?);
+            state.payments = stripe.clone();
+            state.stripe = Some(stripe);
+        }
+        Ok(())
+    }
 }
 
 /// A variable with a value we cannot use: the message names it.
@@ -120,7 +151,31 @@ impl Config {
             "a whole number from 1 to 100",
             |v| v.parse().ok().filter(|n| (1..=100).contains(n)),
         )?;
+        let payments = payments(&var, &shop)?;
+        let reservation_minutes: u64 = read(
+            &var,
+            "BAZAAR_RESERVATION_MINUTES",
+            "30",
+            "a whole number of minutes from 1 to 1440",
+            |v| v.parse().ok().filter(|n| (1..=1440).contains(n)),
+        )?;
+        let storage = storage(&var, &data_dir)?;
+        let photo_max_mb: u64 = read(
+            &var,
+            "BAZAAR_PHOTO_MAX_MB",
+            "10",
+            "a whole number of megabytes from 1 to 100",
+            |v| v.parse().ok().filter(|n| (1..=100).contains(n)),
+        )?;
+        let photo_limits = app::media::PhotoLimits {
+            max_bytes: photo_max_mb * 1024 * 1024,
+            ..app::media::PhotoLimits::default()
+        };
         Ok(Config {
+            storage,
+            photo_limits,
+            payments,
+            reserve_for: std::time::Duration::from_secs(reservation_minutes * 60),
             smtp_url,
             mail_from,
             shop,
@@ -135,6 +190,131 @@ impl Config {
             currency,
         })
     }
+}
+
+/// `BAZAAR_PAYMENT_PROVIDER` and, for Stripe, its keys and address. The keys are
+/// required then, and never repeated in an error message.
+fn payments(
+    var: &impl Fn(&str) -> Option<String>,
+    shop: &app::email::Shop,
+) -> Result<PaymentsConfig, ConfigError> {
+    let provider = read(
+        var,
+        "BAZAAR_PAYMENT_PROVIDER",
+        "test",
+        "test or stripe",
+        |v| matches!(v, "test" | "stripe").then(|| v.to_owned()),
+    )?;
+    if provider == "test" {
+        return Ok(PaymentsConfig::Test);
+    }
+    let secret = |name: &'static str, prefixes: &[&str], expected: &'static str| {
+        let value = var(name).map(|v| v.trim().to_owned()).unwrap_or_default();
+        if prefixes.iter().any(|prefix| value.starts_with(prefix)) && value.len() > 8 {
+            Ok(Secret::new(value))
+        } else {
+            Err(ConfigError {
+                variable: name,
+                value: if value.is_empty() {
+                    value
+                } else {
+                    "[hidden]".to_owned()
+                },
+                expected,
+            })
+        }
+    };
+    let secret_key = secret(
+        "BAZAAR_STRIPE_SECRET_KEY",
+        &["sk_", "rk_"],
+        "Stripe's secret key (sk_…), required with BAZAAR_PAYMENT_PROVIDER=stripe",
+    )?;
+    let webhook_secret = secret(
+        "BAZAAR_STRIPE_WEBHOOK_SECRET",
+        &["whsec_"],
+        "the webhook endpoint's signing secret (whsec_…), required with BAZAAR_PAYMENT_PROVIDER=stripe",
+    )?;
+    let api_base = read(
+        var,
+        "BAZAAR_STRIPE_API_BASE",
+        DEFAULT_API_BASE,
+        "an http:// or https:// URL such as https://api.stripe.com",
+        |v| {
+            let rest = v
+                .strip_prefix("https://")
+                .or_else(|| v.strip_prefix("http://"))?;
+            (!rest.is_empty() && !rest.starts_with('/')).then(|| v.trim_end_matches('/').to_owned())
+        },
+    )?;
+    Ok(PaymentsConfig::Stripe(StripeSettings {
+        secret_key,
+        webhook_secret,
+        api_base,
+        shop_url: shop.public_url().to_owned(),
+    }))
+}
+
+/// `BAZAAR_STORAGE_URL`: unset, photos are files under `data_dir/media`; `s3://bucket/prefix`
+/// stores them in a bucket, with `BAZAAR_S3_ENDPOINT` (a store that is not Amazon's),
+/// `BAZAAR_S3_REGION` and the keys in `BAZAAR_S3_ACCESS_KEY_ID` and
+/// `BAZAAR_S3_SECRET_ACCESS_KEY` (or AWS's usual `AWS_ACCESS_KEY_ID` and
+/// `AWS_SECRET_ACCESS_KEY`; neither, and the machine's own AWS role is used).
+fn storage(
+    var: &impl Fn(&str) -> Option<String>,
+    data_dir: &std::path::Path,
+) -> Result<app::media::StorageSettings, ConfigError> {
+    use app::media::{S3Settings, StorageSettings};
+    let Some(url) = var("BAZAAR_STORAGE_URL") else {
+        return Ok(StorageSettings::Local(data_dir.join("media")));
+    };
+    let mut s3 = S3Settings::from_url(url.trim()).ok_or(ConfigError {
+        variable: "BAZAAR_STORAGE_URL",
+        value: url.clone(),
+        expected: "s3://bucket/folder (a bucket name of 3-63 lower-case letters, digits, \
+                   dots and hyphens), or unset for files under BAZAAR_DATA_DIR/media",
+    })?;
+    s3.endpoint = var("BAZAAR_S3_ENDPOINT")
+        .map(|endpoint| {
+            let endpoint = endpoint.trim().trim_end_matches('/').to_owned();
+            let host = endpoint
+                .strip_prefix("https://")
+                .or_else(|| endpoint.strip_prefix("http://"));
+            match host {
+                Some(host) if !host.is_empty() && !host.contains('/') => Ok(endpoint),
+                _ => Err(ConfigError {
+                    variable: "BAZAAR_S3_ENDPOINT",
+                    value: endpoint.clone(),
+                    expected: "an http:// or https:// address such as http://127.0.0.1:9000",
+                }),
+            }
+        })
+        .transpose()?;
+    if let Some(region) = var("BAZAAR_S3_REGION") {
+        s3.region = region.trim().to_owned();
+    }
+    let id = var("BAZAAR_S3_ACCESS_KEY_ID").or_else(|| var("AWS_ACCESS_KEY_ID"));
+    let secret = var("BAZAAR_S3_SECRET_ACCESS_KEY").or_else(|| var("AWS_SECRET_ACCESS_KEY"));
+    match (id, secret) {
+        (Some(id), Some(secret)) => {
+            s3.access_key_id = Some(id.trim().to_owned());
+            s3.secret_access_key = Some(secret.trim().to_owned());
+        }
+        (None, None) => {}
+        (id, _) => {
+            let missing = if id.is_none() {
+                "BAZAAR_S3_ACCESS_KEY_ID"
+            } else {
+                "BAZAAR_S3_SECRET_ACCESS_KEY"
+            };
+            return Err(ConfigError {
+                variable: missing,
+                value: String::new(),
+                expected: "both BAZAAR_S3_ACCESS_KEY_ID and BAZAAR_S3_SECRET_ACCESS_KEY \
+                           (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or neither",
+            });
+        }
+    }
+    Ok(StorageSettings::S3(s3))
 }
 
 /// The value of `name` (or `default`) turned into a `T` by `convert`, or an error naming it.
@@ -175,6 +355,128 @@ mod tests {
         let default = config(&[]).unwrap();
         assert!(default.smtp_url.is_none());
         assert_eq!(default.outbox_max_attempts, 8);
+    }
+
+    #[test]
+    fn payments_default_to_the_test_provider_and_a_30_minute_reservation() {
+        let default = config(&[("BAZAAR_STRIPE_SECRET_KEY", "sk_test_ignored")]).unwrap();
+        assert!(matches!(default.payments, PaymentsConfig::Test));
+        assert_eq!(default.reserve_for, std::time::Duration::from_secs(30 * 60));
+        let a_day = config(&[("BAZAAR_RESERVATION_MINUTES", "1440")]).unwrap();
+        assert_eq!(a_day.reserve_for, std::time::Duration::from_secs(24 * 3600));
+        for bad in ["0", "1441", "ten", "-5"] {
+            let err = config(&[("BAZAAR_RESERVATION_MINUTES", bad)]).unwrap_err();
+            assert_eq!(err.variable, "BAZAAR_RESERVATION_MINUTES");
+        }
+        let err = config(&[("BAZAAR_PAYMENT_PROVIDER", "paypal")]).unwrap_err();
+        assert_eq!(err.variable, "BAZAAR_PAYMENT_PROVIDER");
+    }
+
+    const STRIPE: [(&str, &str); 3] = [
+        ("BAZAAR_PAYMENT_PROVIDER", "stripe"),
+        (
+            "BAZAAR_STRIPE_SECRET_KEY",
+            "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        ),
+        ("BAZAAR_STRIPE_WEBHOOK_SECRET", "whsec_abcdefghijklmnop"),
+    ];
+
+    #[test]
+    fn stripe_needs_both_secrets_and_defaults_to_stripes_api() {
+        let PaymentsConfig::Stripe(stripe) = config(&STRIPE).unwrap().payments else {
+            panic!("stripe was chosen");
+        };
+        assert_eq!(stripe.api_base, "https://api.stripe.com");
+        assert_eq!(stripe.shop_url, "http://127.0.0.1:3000");
+        for missing in ["BAZAAR_STRIPE_SECRET_KEY", "BAZAAR_STRIPE_WEBHOOK_SECRET"] {
+            let vars: Vec<_> = STRIPE.into_iter().filter(|(k, _)| *k != missing).collect();
+            let err = config(&vars).unwrap_err();
+            assert_eq!(err.variable, missing);
+            assert!(
+                err.to_string()
+                    .contains("required with BAZAAR_PAYMENT_PROVIDER=stripe"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_wrong_stripe_secret_is_named_but_never_printed() {
+        // A later pair replaces an earlier one of the same name.
+        let mut vars = STRIPE.to_vec();
+        vars.push(("BAZAAR_STRIPE_SECRET_KEY", "pk_test_publishable_not_secret"));
+        let err = config(&vars).unwrap_err();
+        assert_eq!(err.variable, "BAZAAR_STRIPE_SECRET_KEY");
+        assert!(!err.to_string().contains("pk_test_publishable"), "{err}");
+        let printed = format!("{:?}", config(&STRIPE).unwrap());
+        assert!(!printed.contains("sk_test_4eC39"), "{printed}");
+        assert!(!printed.contains("whsec_abcdef"), "{printed}");
+    }
+
+    #[test]
+    fn the_stripe_api_base_may_point_at_a_stand_in() {
+        let mut vars = STRIPE.to_vec();
+        vars.push(("BAZAAR_STRIPE_API_BASE", "http://127.0.0.1:8420/"));
+        let PaymentsConfig::Stripe(stripe) = config(&vars).unwrap().payments else {
+            panic!("stripe was chosen");
+        };
+        assert_eq!(stripe.api_base, "http://127.0.0.1:8420");
+        for bad in ["api.stripe.com", "ftp://x", "https://"] {
+            let mut vars = STRIPE.to_vec();
+            vars.push(("BAZAAR_STRIPE_API_BASE", bad));
+            let err = config(&vars).unwrap_err();
+            assert_eq!(err.variable, "BAZAAR_STRIPE_API_BASE", "{bad}");
+        }
+    }
+
+    #[test]
+    fn photos_are_files_under_the_data_dir_unless_a_bucket_is_named() {
+        use app::media::StorageSettings;
+        let local = config(&[("BAZAAR_DATA_DIR", "/srv/shop")]).unwrap();
+        assert_eq!(
+            local.storage,
+            StorageSettings::Local("/srv/shop/media".into())
+        );
+        assert_eq!(local.photo_limits.max_bytes, 10 * 1024 * 1024);
+        let s3 = config(&[
+            ("BAZAAR_STORAGE_URL", "s3://shop-photos/live"),
+            ("BAZAAR_S3_ENDPOINT", "http://127.0.0.1:9000/"),
+            ("BAZAAR_S3_REGION", "eu-west-2"),
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMIexample"),
+            ("BAZAAR_PHOTO_MAX_MB", "25"),
+        ])
+        .unwrap();
+        let StorageSettings::S3(bucket) = &s3.storage else {
+            panic!("a bucket was named");
+        };
+        assert_eq!(bucket.bucket, "shop-photos");
+        assert_eq!(bucket.prefix, "live");
+        assert_eq!(bucket.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(bucket.region, "eu-west-2");
+        assert_eq!(bucket.access_key_id.as_deref(), Some("AKIDEXAMPLE"));
+        assert_eq!(s3.photo_limits.max_bytes, 25 * 1024 * 1024);
+        assert!(!format!("{s3:?}").contains("wJalrXUtnFEMI"));
+        for (name, value) in [
+            ("BAZAAR_STORAGE_URL", "/var/photos"),
+            ("BAZAAR_PHOTO_MAX_MB", "0"),
+            ("BAZAAR_PHOTO_MAX_MB", "101"),
+        ] {
+            assert_eq!(config(&[(name, value)]).unwrap_err().variable, name);
+        }
+        let bad_endpoint = config(&[
+            ("BAZAAR_STORAGE_URL", "s3://shop-photos"),
+            ("BAZAAR_S3_ENDPOINT", "127.0.0.1:9000"),
+        ]);
+        assert_eq!(bad_endpoint.unwrap_err().variable, "BAZAAR_S3_ENDPOINT");
+        let half_keys = config(&[
+            ("BAZAAR_STORAGE_URL", "s3://shop-photos"),
+            ("BAZAAR_S3_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ]);
+        assert_eq!(
+            half_keys.unwrap_err().variable,
+            "BAZAAR_S3_SECRET_ACCESS_KEY"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", crate::api::router())
         .route("/media/demo/{file}", get(demo_media))
         .nest_service("/media/imported", imported)
+        .route("/media/photos/{file}", get(crate::media::photo))
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &state,
@@ -91,6 +92,12 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))
+        // Added after the layers above, so it is the one route without them: Stripe's
+        // server is no browser, and the signature, not the origin, proves a delivery
+        // genuine. (The cross-site refusal would pass it today, as it carries neither
+        // `Origin` nor `Sec-Fetch-Site`, but payments must not depend on that.) It needs no
+        // session and must never be answered from the page cache.
+        .route("/webhooks/stripe", post(crate::webhooks::stripe))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

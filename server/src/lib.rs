@@ -5,9 +5,11 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod media;
 pub mod page_cache;
 pub mod security;
 pub mod telemetry;
+pub mod webhooks;
 
 use app::db::{connect, ConnectError, Db};
 use app::state::AppState;
@@ -31,6 +33,10 @@ pub enum StartError {
     Mail(#[from] app::email::MailerError),
     #[error("cannot build the search index: {0}")]
     SearchIndex(sqlx::Error),
+    #[error("cannot set up payments: {0}")]
+    Payments(#[from] app::payments::provider::ProviderError),
+    #[error(transparent)]
+    Storage(#[from] app::media::StorageError),
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -61,7 +67,6 @@ pub async fn serve(
 ) -> Result<(), StartError> {
     let db = state.db.clone();
     let sweeper = tokio::spawn(sweep_expired_rows(db.clone()));
-    let releaser = tokio::spawn(release_unpaid_reservations(db.clone()));
     let follower = tokio::spawn(state.search.clone().follow(db.clone()));
     // Connection info gives server functions the client's address (rate limits).
     let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -70,14 +75,13 @@ pub async fn serve(
         .await
         .map_err(StartError::Serve);
     sweeper.abort();
-    releaser.abort();
     follower.abort();
     db.close().await;
     result
 }
 
-/// The background worker that delivers queued jobs (email today), configured from
-/// `config`. Run it with a shutdown future; it finishes the job in hand first.
+/// The background worker that runs queued jobs (email, releasing unpaid orders' stock),
+/// configured from `config`. Run it with a shutdown future; it finishes the job in hand first.
 pub fn job_worker(config: &Config, db: Db) -> Result<app::jobs::Worker, StartError> {
     let mailer = app::email::Mailer::new(
         config.smtp_url.as_ref(),
@@ -88,7 +92,9 @@ pub fn job_worker(config: &Config, db: Db) -> Result<app::jobs::Worker, StartErr
         max_attempts: i64::from(config.outbox_max_attempts),
         ..Default::default()
     };
-    Ok(app::jobs::Worker::new(db, options).handle(app::email::EmailJobs::new(mailer)))
+    Ok(app::jobs::Worker::new(db.clone(), options)
+        .handle(app::email::EmailJobs::new(mailer))
+        .handle(app::checkout::server::ReservationJobs::new(db)))
 }
 
 /// Deletes expired sessions, emailed links, abandoned guest carts and old rate-limit
@@ -110,23 +116,6 @@ async fn sweep_expired_rows(db: Db) {
         }
         if let Err(err) = app::cart::server::sweep(&db).await {
             tracing::warn!(error = %err, "abandoned guest cart sweep failed; will retry");
-        }
-    }
-}
-
-/// Once a minute, cancels orders not paid in time and puts their stock back. Every
-/// instance may run it: each order moves by a conditional UPDATE, so only one wins.
-async fn release_unpaid_reservations(db: Db) {
-    let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        every_minute.tick().await;
-        let now = app::db::now_millis();
-        match app::checkout::server::release_expired_reservations(&db, now).await {
-            Ok(0) => {}
-            Ok(released) => tracing::info!(released, "released the stock of unpaid orders"),
-            Err(err) => {
-                tracing::warn!(error = %err, "releasing unpaid reservations failed; will retry")
-            }
         }
     }
 }
