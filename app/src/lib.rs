@@ -102,6 +102,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/addresses") view=AddressesPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=staff::orders::pages::StaffOrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:number") view=staff::orders::pages::StaffOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/discounts") view=staff::discounts::pages::StaffDiscountsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/discounts/:id") view=staff::discounts::pages::StaffDiscountPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -3,5 +3,8 @@
 //!
 //! - [`orders`]: every order, its history, and cancelling or refunding it through the
 //!   payment provider.
+//! - [`discounts`]: discount codes, their limits and usage; creating, editing and
+//!   switching them off.
 
+pub mod discounts;
 pub mod orders;

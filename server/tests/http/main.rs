@@ -15,6 +15,7 @@ mod operations;
 mod pages;
 mod photos;
 mod search;
+mod staff_discounts;
 mod staff_orders;
 mod stripe;
 mod transfer;

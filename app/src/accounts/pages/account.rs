@@ -30,6 +30,7 @@ pub fn AccountPage() -> impl IntoView {
                 {(!account.email_verified).then(|| view! { <Unconfirmed sent_before=sent/> })}
                 {account.staff.then(|| view! {
                     <p><a href=crate::staff::orders::STAFF_ORDERS>"Manage the shop's orders"</a></p>
+                    <p><a href=crate::staff::discounts::STAFF_DISCOUNTS>"Manage discount codes"</a></p>
                 })}
                 <h2>"Orders"</h2>
                 <OrderHistory/>
