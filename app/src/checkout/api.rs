@@ -424,7 +424,10 @@ struct Paying<'a> {
 async fn answer_charge(
     state: &crate::state::AppState,
     paying: &Paying<'_>,
-    answer: Result<crate::payments::provider::ChargeAnswer, crate::payments::provider::ProviderError>,
+    answer: Result<
+        crate::payments::provider::ChargeAnswer,
+        crate::payments::provider::ProviderError,
+    >,
 ) -> Result<PaymentStep, FormError> {
     use super::payment::PaymentRecord;
     use crate::forms::{after_browser_post, invalid};
@@ -459,8 +462,12 @@ async fn answer_charge(
             // its stock released, and a payment that did go through is refunded when
             // its webhook finds the order cancelled.
             tracing::error!(order_id = paying.order_id, %error, "payment provider failed");
-            super::payment::abandon(&state.db, paying.order_id, "the payment provider did not answer")
-                .await?;
+            super::payment::abandon(
+                &state.db,
+                paying.order_id,
+                "the payment provider did not answer",
+            )
+            .await?;
             Err(invalid(FormErrors::whole(
                 "We could not reach the payment service, so your order was not placed and \
                  nothing was taken. Your cart is as it was: please try again in a moment.",
@@ -702,7 +709,8 @@ pub async fn get_order(number: String, token: String) -> Result<Option<OrderView
     Ok(Some(OrderView {
         number: crate::orders::format_order_number(order_id as u64),
         bank_step: status == "awaiting_payment"
-            && last_outcome.as_deref() == Some(crate::payments::CardOutcome::RequiresAuthentication.as_str()),
+            && last_outcome.as_deref()
+                == Some(crate::payments::CardOutcome::RequiresAuthentication.as_str()),
         discount: discount_code.map(|code| (code, Money::new(discount_total, currency))),
         status,
         status_label: label,

@@ -67,11 +67,12 @@ pub async fn find_code(
             None,
         ));
     };
-    let scopes: Vec<(Option<i64>, Option<i64>)> =
-        sqlx::query_as("SELECT category_id, product_id FROM discount_code_scopes WHERE code_id = $1")
-            .bind(row.id)
-            .fetch_all(db.pool())
-            .await?;
+    let scopes: Vec<(Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT category_id, product_id FROM discount_code_scopes WHERE code_id = $1",
+    )
+    .bind(row.id)
+    .fetch_all(db.pool())
+    .await?;
     let uses_by_customer: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM discount_code_uses WHERE code_id = $1 AND customer = $2",
     )

@@ -29,9 +29,9 @@ fn follow_payment(
                 crate::cart::pages::CartChanged::bump();
                 navigate(&path, Default::default());
             }
-            Some(Ok(
-                PaymentStep::ConfirmWithBank { path } | PaymentStep::Processing { path },
-            )) => navigate(&path, Default::default()),
+            Some(Ok(PaymentStep::ConfirmWithBank { path } | PaymentStep::Processing { path })) => {
+                navigate(&path, Default::default())
+            }
             _ => {}
         }
     });

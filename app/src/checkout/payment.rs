@@ -122,8 +122,14 @@ pub async fn settle(
                     .await?;
             }
             let currency: Currency = currency.parse().unwrap_or(Currency::GBP);
-            let message =
-                confirmation(&mut tx, shop, order_id, &email, Money::new(amount, currency)).await?;
+            let message = confirmation(
+                &mut tx,
+                shop,
+                order_id,
+                &email,
+                Money::new(amount, currency),
+            )
+            .await?;
             crate::email::enqueue_email(&mut tx, &message).await?;
             Settled::Paid
         }

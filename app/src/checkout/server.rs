@@ -8,11 +8,11 @@
 use crate::db::{now_millis, Db};
 use crate::money::Money;
 use crate::pricing::{
-    quote, CartLine, CodeOutcome, Destination, PricingError, Quote, QuoteRequest,
-    ShippingStatus, ShopSettings,
+    quote, CartLine, CodeOutcome, Destination, PricingError, Quote, QuoteRequest, ShippingStatus,
+    ShopSettings,
 };
-use std::collections::HashMap;
 use sqlx::{Any, Transaction};
+use std::collections::HashMap;
 
 /// What the shopper asked for at checkout.
 #[derive(Debug, Clone)]
@@ -136,7 +136,9 @@ pub async fn price_cart(
     if rows.is_empty() {
         return Ok(None);
     }
-    Ok(Some(price_rows(db, settings, &rows, cart, now_millis()).await?))
+    Ok(Some(
+        price_rows(db, settings, &rows, cart, now_millis()).await?,
+    ))
 }
 
 async fn price_rows(

@@ -15,7 +15,9 @@ mod queue;
 mod worker;
 
 pub use backoff::Backoff;
-pub use queue::{claim, complete, enqueue, enqueue_at, fail, find, prune_done, Failure, JobRecord, JobState};
+pub use queue::{
+    claim, complete, enqueue, enqueue_at, fail, find, prune_done, Failure, JobRecord, JobState,
+};
 pub use worker::{Worker, WorkerOptions};
 
 /// A claimed job, as a handler sees it.

@@ -50,9 +50,13 @@ pub struct Refund<'a> {
 /// The provider's answer to a refund.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefundAnswer {
-    Refunded { reference: Option<String> },
+    Refunded {
+        reference: Option<String>,
+    },
     /// The provider would not refund; the reason is the provider's, for staff to read.
-    Refused { reason: String },
+    Refused {
+        reason: String,
+    },
 }
 
 /// The provider could not be asked, or answered something we cannot read. Its detail is

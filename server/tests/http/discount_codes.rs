@@ -159,7 +159,10 @@ async fn one_use_per_customer_and_a_declined_payment_gives_the_use_back() {
     // The same customer again, from another browser: refused at payment, nothing placed.
     let (other, key) = guest_at_checkout(&app, &sku, 1).await;
     let (status, _) = call(&app, &other, "apply_code", &[("code", "ONCE")]).await;
-    assert_eq!(status, 200, "a guest is not known until they give their email");
+    assert_eq!(
+        status, 200,
+        "a guest is not known until they give their email"
+    );
     let (status, refused) = pay_as(&app, &other, &key, GOOD_CARD, "Ada@Shop.test").await;
     assert_eq!(status, 422);
     let said = refused["Invalid"]["form"].as_str().unwrap();
@@ -177,14 +180,7 @@ async fn the_job_queue_releases_the_stock_of_an_order_not_paid_in_time() {
     let sku = variant(&app, 5).await;
     let (guest, key) = guest_at_checkout(&app, &sku, 2).await;
     // The bank's step leaves the order awaiting payment, its stock held.
-    let (status, _) = pay_as(
-        &app,
-        &guest,
-        &key,
-        "4000 0025 0000 3155",
-        "guest@shop.test",
-    )
-    .await;
+    let (status, _) = pay_as(&app, &guest, &key, "4000 0025 0000 3155", "guest@shop.test").await;
     assert_eq!(status, 200);
     assert_eq!(stock(&app, &sku).await, 3);
 

@@ -255,7 +255,10 @@ async fn stock_held_for_an_unpaid_order_goes_back_when_its_time_is_up() {
             .fetch_one(test.db.pool())
             .await
             .unwrap();
-    assert_eq!((kind.as_str(), payload), (RELEASE_RESERVATION, order_id.to_string()));
+    assert_eq!(
+        (kind.as_str(), payload),
+        (RELEASE_RESERVATION, order_id.to_string())
+    );
     let now = now_millis();
     assert!(run_at > now + 29 * 60 * 1000 && run_at <= now + 30 * 60 * 1000);
     // Within the 30 minutes nothing moves.
@@ -267,11 +270,15 @@ async fn stock_held_for_an_unpaid_order_goes_back_when_its_time_is_up() {
     // After them, the order is cancelled and the stock is back, once.
     let later = now + 31 * 60 * 1000;
     assert_eq!(
-        release_reservation(&test.db, order_id, later).await.unwrap(),
+        release_reservation(&test.db, order_id, later)
+            .await
+            .unwrap(),
         Reservation::Released
     );
     assert_eq!(
-        release_reservation(&test.db, order_id, later).await.unwrap(),
+        release_reservation(&test.db, order_id, later)
+            .await
+            .unwrap(),
         Reservation::Settled
     );
     assert_eq!(stock(&test.db, variant).await, 5);
