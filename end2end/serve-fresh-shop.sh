@@ -10,6 +10,9 @@ export BAZAAR_DATA_DIR="$data"
 export DATABASE_URL="sqlite://$data/bazaar.db"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$here/../target/site}"
 "$bin" seed --products 1000 --seed 1 >/dev/null
+# A staff account for the journeys through /admin (the password is read from stdin).
+echo "${BAZAAR_E2E_STAFF_PASSWORD:-counter-staff-2026}" \
+  | "$bin" create-admin "${BAZAAR_E2E_STAFF_EMAIL:-staff@shop.test}" >/dev/null
 
 # A real SMTP server for the shop's mail, when the Playwright config asked for one.
 sink=""
