@@ -71,21 +71,13 @@ pub async fn start_checkout() -> Result<CheckoutStart, AppError> {
     use crate::accounts::request::auth_session;
     use crate::pricing::ShippingRate;
     let state = crate::state::AppState::from_context()?;
-    let user = auth_session().await?.user(&state.db).await?;
-    let address = match &user {
-        Some(user) => {
-            crate::accounts::addresses::server::default_address_of(&state.db, user.id).await?
-        }
-        None => None,
-    };
+    let shopper = Shopper::of(&state, &auth_session().await?).await?;
     let cart = crate::cart::api::current_cart(&state, false).await?;
     let settings = super::settings::shop_settings();
     let code: Option<String> = session_code().await?;
     let discount = match (&code, cart) {
         (Some(code), Some(cart_id)) => {
-            let customer = user.as_ref().map(|u| u.email.clone()).unwrap_or_default();
-            let destination = checkout_destination(address.as_ref());
-            Some(discount_on(&state, &settings, cart_id, code, &customer, &destination).await?)
+            Some(discount_on(&state, &settings, cart_id, code, &shopper).await?)
         }
         _ => None,
     };
@@ -104,8 +96,8 @@ pub async fn start_checkout() -> Result<CheckoutStart, AppError> {
         .collect();
     Ok(CheckoutStart {
         idempotency_key: crate::accounts::links::new_token()?,
-        email: user.map(|u| u.email).unwrap_or_default(),
-        address,
+        email: shopper.email().to_owned(),
+        address: shopper.address,
         shipping,
         cart: crate::cart::server::view(&state.db, cart).await?,
         discount,
@@ -122,18 +114,44 @@ async fn session_code() -> Result<Option<String>, AppError> {
         .map_err(|e| AppError::internal("session read", e))
 }
 
-/// Where the checkout prices for before an address is typed: the default address, or
-/// the shop's home country.
+/// Who is at the checkout: the signed-in account, if any, and its default address.
 #[cfg(feature = "ssr")]
-fn checkout_destination(
-    address: Option<&crate::accounts::addresses::api::Address>,
-) -> crate::pricing::Destination {
-    match address {
-        Some(address) => crate::pricing::Destination {
-            country: address.country.clone(),
-            region: address.region.clone(),
-        },
-        None => crate::pricing::Destination::country("GB"),
+struct Shopper {
+    user: Option<crate::accounts::server::User>,
+    address: Option<crate::accounts::addresses::api::Address>,
+}
+
+#[cfg(feature = "ssr")]
+impl Shopper {
+    async fn of(
+        state: &crate::state::AppState,
+        session: &crate::accounts::session::AuthSession,
+    ) -> Result<Shopper, AppError> {
+        let user = session.user(&state.db).await?;
+        let address = match &user {
+            Some(user) => {
+                crate::accounts::addresses::server::default_address_of(&state.db, user.id).await?
+            }
+            None => None,
+        };
+        Ok(Shopper { user, address })
+    }
+
+    /// The account's email address; empty for a guest (not known until they type it).
+    fn email(&self) -> &str {
+        self.user.as_ref().map_or("", |user| user.email.as_str())
+    }
+
+    /// Where the checkout prices for before an address is typed: the default address,
+    /// or the shop's home country.
+    fn destination(&self) -> crate::pricing::Destination {
+        match &self.address {
+            Some(address) => crate::pricing::Destination {
+                country: address.country.clone(),
+                region: address.region.clone(),
+            },
+            None => crate::pricing::Destination::country("GB"),
+        }
     }
 }
 
@@ -144,14 +162,14 @@ async fn discount_on(
     settings: &crate::pricing::ShopSettings,
     cart_id: i64,
     code: &str,
-    customer: &str,
-    destination: &crate::pricing::Destination,
+    shopper: &Shopper,
 ) -> Result<AppliedDiscount, AppError> {
-    use crate::pricing::{CodeOutcome, DiscountKind};
+    use crate::pricing::CodeOutcome;
+    let destination = shopper.destination();
     let cart = super::server::CartToPrice {
         cart_id,
-        customer,
-        destination,
+        customer: shopper.email(),
+        destination: &destination,
         discount_code: Some(code),
         shipping_method: None,
     };
@@ -172,13 +190,7 @@ async fn discount_on(
     Ok(match quote.code {
         CodeOutcome::Applied { code, kind } => AppliedDiscount {
             code,
-            description: match kind {
-                DiscountKind::Percentage { basis_points } => {
-                    format!("{}% off", f64::from(basis_points) / 100.0)
-                }
-                DiscountKind::FixedAmount { amount } => format!("{amount} off"),
-                DiscountKind::FreeShipping => "free delivery".to_owned(),
-            },
+            description: kind.describe(),
             saving,
             problem: None,
         },
@@ -211,17 +223,9 @@ pub async fn apply_code(code: String) -> Result<AppliedDiscount, FormError> {
     let Some(cart_id) = crate::cart::api::current_cart(&state, false).await? else {
         return Err(invalid(errors.on("code", "Your cart is empty.")));
     };
-    let user = session.user(&state.db).await?;
-    let customer = user.as_ref().map(|u| u.email.clone()).unwrap_or_default();
-    let address = match &user {
-        Some(user) => {
-            crate::accounts::addresses::server::default_address_of(&state.db, user.id).await?
-        }
-        None => None,
-    };
+    let shopper = Shopper::of(&state, &session).await?;
     let settings = super::settings::shop_settings();
-    let destination = checkout_destination(address.as_ref());
-    let applied = discount_on(&state, &settings, cart_id, &code, &customer, &destination).await?;
+    let applied = discount_on(&state, &settings, cart_id, &code, &shopper).await?;
     if let Some(problem) = &applied.problem {
         return Err(invalid(errors.on("code", problem)));
     }

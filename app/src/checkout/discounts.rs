@@ -94,17 +94,28 @@ pub async fn find_code(
     ))
 }
 
-fn code_from(row: CodeRow, scopes: &[(Option<i64>, Option<i64>)]) -> DiscountCode {
-    let currency: Currency = row.currency.parse().unwrap_or(Currency::GBP);
-    let kind = match row.kind.as_str() {
+/// What a stored code gives, from its `kind`, `basis_points`, `amount` and `currency`
+/// columns.
+pub(crate) fn kind_from(
+    kind: &str,
+    basis_points: Option<i64>,
+    amount: Option<i64>,
+    currency: Currency,
+) -> DiscountKind {
+    match kind {
         "percentage" => DiscountKind::Percentage {
-            basis_points: limit(row.basis_points).unwrap_or(0),
+            basis_points: limit(basis_points).unwrap_or(0),
         },
         "fixed_amount" => DiscountKind::FixedAmount {
-            amount: Money::new(row.amount.unwrap_or(0), currency),
+            amount: Money::new(amount.unwrap_or(0), currency),
         },
         _ => DiscountKind::FreeShipping,
-    };
+    }
+}
+
+fn code_from(row: CodeRow, scopes: &[(Option<i64>, Option<i64>)]) -> DiscountCode {
+    let currency: Currency = row.currency.parse().unwrap_or(Currency::GBP);
+    let kind = kind_from(&row.kind, row.basis_points, row.amount, currency);
     let applies_to = if scopes.is_empty() {
         AppliesTo::Everything
     } else {

@@ -40,6 +40,26 @@ pub enum DiscountKind {
     FreeShipping,
 }
 
+impl DiscountKind {
+    /// What the code gives, for shoppers and staff: "10% off", "12.5% off", "£5.00 off",
+    /// "free delivery".
+    pub fn describe(&self) -> String {
+        match self {
+            DiscountKind::Percentage { basis_points } => {
+                format!("{}% off", percent_text(i64::from(*basis_points)))
+            }
+            DiscountKind::FixedAmount { amount } => format!("{amount} off"),
+            DiscountKind::FreeShipping => "free delivery".to_owned(),
+        }
+    }
+}
+
+/// Basis points as a plain percentage: 1250 → "12.5", 1000 → "10", 5 → "0.05".
+pub fn percent_text(basis_points: i64) -> String {
+    let text = format!("{}.{:02}", basis_points / 100, basis_points % 100);
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 /// Which lines a code covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppliesTo {

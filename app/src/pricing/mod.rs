@@ -57,8 +57,8 @@ mod tax;
 mod tests;
 
 pub use discount::{
-    check_code, normalise_code, one_code_per_order, AppliesTo, CodeAttempt, CodeUsage,
-    DiscountCode, DiscountKind,
+    check_code, normalise_code, one_code_per_order, percent_text, AppliesTo, CodeAttempt,
+    CodeUsage, DiscountCode, DiscountKind,
 };
 pub use error::PricingError;
 pub use inputs::{CartLine, Destination, ShopSettings};

@@ -9,34 +9,11 @@ use super::api::{
 };
 use crate::accounts::pages::utc_time;
 use crate::forms::{form_errors, Field, FormErrors, FormMessage};
-use crate::layout::{set_status, GoTo, ServerError};
 use crate::layout::{Loading, NotFound};
-use crate::AppError;
+use crate::staff::StaffOnly;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// What a staff page shows when its server function refused: sign in, or "staff only"
-/// (as on the orders pages).
-#[component]
-fn StaffOnly(error: AppError) -> impl IntoView {
-    match error {
-        AppError::SignInRequired => view! { <GoTo path="/login"/> }.into_any(),
-        AppError::Forbidden => {
-            set_status(403);
-            view! {
-                <Title text="Staff only"/>
-                <section class="message-page">
-                    <h1>"Staff only"</h1>
-                    <p>"This page is for the shop's staff, and your account is a customer account."</p>
-                    <p><a href="/account">"Back to your account"</a></p>
-                </section>
-            }
-            .into_any()
-        }
-        error => view! { <ServerError error/> }.into_any(),
-    }
-}
 
 const DATE_HINT: &str = "A UTC date as YYYY-MM-DD, like 2026-12-01. Leave empty for no limit.";
 

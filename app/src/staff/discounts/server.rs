@@ -8,10 +8,11 @@ mod fields;
 pub use fields::{format_date, parse_date, parse_fields, FieldProblems, MAX_CODE_CHARS};
 
 use super::api::{DiscountCodeForStaff, DiscountFields};
+use crate::checkout::discounts::kind_from;
 use crate::db::Db;
 use crate::money::{Currency, Money};
-use crate::pricing::{normalise_code, AppliesTo, DiscountCode, DiscountKind};
-use fields::{plain_amount, plain_percent};
+use crate::pricing::{normalise_code, percent_text, AppliesTo, DiscountCode, DiscountKind};
+use fields::plain_amount;
 
 /// The comma-separated slugs typed, as the code's scope, or which of them are unknown.
 pub async fn resolve_scopes(
@@ -277,20 +278,13 @@ fn staff_view(
     product_slugs: Vec<String>,
 ) -> DiscountCodeForStaff {
     let currency: Currency = row.currency.parse().unwrap_or(Currency::GBP);
-    let (description, value) = match row.kind.as_str() {
-        "percentage" => {
-            let percent = plain_percent(row.basis_points.unwrap_or(0));
-            (format!("{percent}% off"), percent)
-        }
-        "fixed_amount" => {
-            let amount = row.amount.unwrap_or(0);
-            (
-                format!("{} off", Money::new(amount, currency)),
-                plain_amount(amount, currency),
-            )
-        }
-        _ => ("Free delivery".to_owned(), String::new()),
+    let kind = kind_from(&row.kind, row.basis_points, row.amount, currency);
+    let value = match &kind {
+        DiscountKind::Percentage { basis_points } => percent_text(i64::from(*basis_points)),
+        DiscountKind::FixedAmount { amount } => plain_amount(amount.amount, currency),
+        DiscountKind::FreeShipping => String::new(),
     };
+    let description = capitalised(&kind.describe());
     let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
     let fields = DiscountFields {
         code: row.code.clone(),
@@ -327,4 +321,13 @@ fn staff_view(
         product_slugs,
         fields,
     }
+}
+
+/// "free delivery" → "Free delivery", for a table cell.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -265,12 +265,6 @@ pub fn plain_amount(amount: i64, currency: Currency) -> String {
     )
 }
 
-/// "12.5" for 1250 basis points.
-pub fn plain_percent(basis_points: i64) -> String {
-    let text = format!("{}.{:02}", basis_points / 100, basis_points % 100);
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,9 +324,9 @@ mod tests {
 
     #[test]
     fn stored_values_are_written_back_as_the_form_reads_them() {
-        assert_eq!(plain_percent(1250), "12.5");
-        assert_eq!(plain_percent(1000), "10");
-        assert_eq!(plain_percent(5), "0.05");
+        assert_eq!(crate::pricing::percent_text(1250), "12.5");
+        assert_eq!(crate::pricing::percent_text(1000), "10");
+        assert_eq!(crate::pricing::percent_text(5), "0.05");
         assert_eq!(plain_amount(505, Currency::GBP), "5.05");
     }
 }
