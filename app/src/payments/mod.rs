@@ -31,6 +31,4 @@ pub use card::{
     check_card, CardForm, CardFormErrors, CvcError, ExpiryError, NumberError, ValidCard, YearMonth,
 };
 pub use summary::{CardBrand, CardSummary};
-pub use test_gateway::{
-    attempt, authenticate, outcome_for, CardAttempt, CardOutcome, TestCard, TEST_CARDS,
-};
+pub use test_gateway::{authenticate, outcome_for, CardOutcome, TestCard, TEST_CARDS};

@@ -9,13 +9,11 @@
 //! | `4000 0025 0000 3155` | asks for authentication, then [`authenticate()`] decides |
 //!
 //! As with Stripe, any expiry date that has not passed and any 3- or 4-digit security code
-//! will do. A mistyped field gets a [`CardFormErrors`] (in plain words, per field); any
-//! other well-formed card is declined, because a test shop must never look as if it could
-//! charge a real card. Only the [`CardSummary`] (brand, last four digits, expiry) leaves
-//! this module: the full number is never stored or logged.
+//! will do (the form is checked first, by [`super::check_card`]); any other well-formed
+//! card is declined, because a test shop must never look as if it could charge a real
+//! card. The full number is never stored or logged.
 
-use super::card::{check_card, CardForm, CardFormErrors, ValidCard, YearMonth};
-use super::summary::CardSummary;
+use super::card::ValidCard;
 use crate::orders::OrderEvent;
 use serde::{Deserialize, Serialize};
 
@@ -84,18 +82,6 @@ impl CardOutcome {
     }
 }
 
-/// The answer to one go at paying with the card form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CardAttempt {
-    /// Some field is wrong; nothing was asked of the bank.
-    Invalid(CardFormErrors),
-    /// The bank's answer, and what may be kept of the card.
-    Answered {
-        outcome: CardOutcome,
-        card: CardSummary,
-    },
-}
-
 /// A test card to list on the payment page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TestCard {
@@ -123,18 +109,6 @@ pub const TEST_CARDS: [TestCard; 4] = [
         outcome: CardOutcome::RequiresAuthentication,
     },
 ];
-
-/// The test provider's answer to `form` in the month `now` (UTC).
-pub fn attempt(form: &CardForm<'_>, now: YearMonth) -> CardAttempt {
-    let card = match check_card(form, now) {
-        Ok(card) => card,
-        Err(errors) => return CardAttempt::Invalid(errors),
-    };
-    CardAttempt::Answered {
-        outcome: outcome_for(&card),
-        card: card.summary(),
-    }
-}
 
 /// The test provider's answer for a well-formed card.
 pub fn outcome_for(card: &ValidCard) -> CardOutcome {
