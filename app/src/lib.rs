@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod calendar;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -92,30 +92,9 @@ fn utc_date(millis: i64) -> String {
         "November",
         "December",
     ];
-    let (year, month, day) = civil_from_days(millis.div_euclid(86_400_000));
+    let (year, month, day) = crate::calendar::civil_from_days(millis.div_euclid(86_400_000));
     let month_name = MONTHS.get(month.saturating_sub(1) as usize).unwrap_or(&"");
     format!("{day} {month_name} {year}")
-}
-
-/// Year, month (1–12) and day (1–31) of the proleptic Gregorian calendar for a count of
-/// days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    // Both are small and positive by construction.
-    (year, month as u32, day as u32)
 }
 
 #[cfg(test)]
