@@ -4,37 +4,17 @@
 use crate::accounts::{browser, call};
 use crate::checkout::{guest_at_checkout, pay_as, variant, GOOD_CARD};
 use crate::helpers::TestApp;
-use app::accounts::password::Password;
-use app::accounts::server::{create_user, Role};
+use crate::staff::{add_account, signed_in, staff_signed_in, CUSTOMER};
+use app::accounts::server::Role;
 use serde_json::Value;
-
-const STAFF: &str = "staff@shop.test";
-const CUSTOMER: &str = "ann@shop.test";
-const PASSWORD: &str = "a long enough secret";
 
 /// An app with a published variant holding 10 at £20.00 (its SKU), and a signed-in
 /// member of staff.
 async fn shop_with_staff() -> (TestApp, String, reqwest::Client) {
     let app = TestApp::seeded(3).await;
     let sku = variant(&app, 10).await;
-    create_user(&app.db, STAFF, Password::new(PASSWORD.into()), Role::Staff)
-        .await
-        .unwrap();
-    let staff = signed_in(&app, STAFF).await;
+    let (staff, _) = staff_signed_in(&app).await;
     (app, sku, staff)
-}
-
-async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = browser();
-    let (status, body) = call(
-        app,
-        &client,
-        "sign_in",
-        &[("email", email), ("password", PASSWORD)],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    client
 }
 
 /// The form's fields for `code`, a percentage off, with `changes` over them.
@@ -92,14 +72,7 @@ async fn shopper_applies(app: &TestApp, sku: &str, code: &str) -> (u16, Value) {
 async fn only_staff_may_see_or_change_discount_codes() {
     let (app, _, staff) = shop_with_staff().await;
     let id = created(&app, &staff, &form("STAFFONLY", &[])).await;
-    create_user(
-        &app.db,
-        CUSTOMER,
-        Password::new(PASSWORD.into()),
-        Role::Customer,
-    )
-    .await
-    .unwrap();
+    add_account(&app, CUSTOMER, Role::Customer).await;
     let customer = signed_in(&app, CUSTOMER).await;
     let stranger = browser();
     let id = id.to_string();
@@ -442,4 +415,75 @@ async fn a_code_restricted_to_categories_applies_only_to_their_products() {
         .unwrap();
     assert_eq!(elsewhere["category_slugs"][0], "empty-shelf");
     assert_eq!(elsewhere["fields"]["categories"], "empty-shelf");
+}
+
+#[tokio::test]
+async fn every_change_to_a_code_is_in_the_audit_log_for_staff_only() {
+    let (app, _, staff) = shop_with_staff().await;
+    let id = created(&app, &staff, &form("AUDITED", &[]))
+        .await
+        .to_string();
+    let mut edit = form("AUDITED", &[("value", "15")]);
+    edit.push(("code_id", &id));
+    let (status, saved) = call(&app, &staff, "update_discount_code", &edit).await;
+    assert_eq!(status, 200, "{saved}");
+    let (status, saved) = call(
+        &app,
+        &staff,
+        "set_discount_code_active",
+        &[("code_id", &id), ("active", "false")],
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+
+    let (status, log) = call(&app, &staff, "staff_audit_log", &[]).await;
+    assert_eq!(status, 200, "{log}");
+    let entries = log["page"]["entries"].as_array().unwrap();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["discount.disabled", "discount.updated", "discount.created"]
+    );
+    for entry in entries {
+        assert_eq!(entry["actor"], crate::staff::STAFF);
+        assert_eq!(entry["subject"], "discount code AUDITED");
+    }
+    let updated = &entries[1];
+    let before: Value = serde_json::from_str(updated["before"].as_str().unwrap()).unwrap();
+    let after: Value = serde_json::from_str(updated["after"].as_str().unwrap()).unwrap();
+    assert_eq!(before["basis_points"], 1000, "{before}");
+    assert_eq!(after["kind"]["Percentage"]["basis_points"], 1500, "{after}");
+
+    // The page, filtered to one action: a link staff can share.
+    let page = staff
+        .get(format!("{}/admin/audit?action=discount.updated", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("discount code AUDITED"), "{html}");
+    assert!(html.contains("discount.updated"), "{html}");
+    assert_eq!(
+        html.matches("<tr>").count(),
+        2,
+        "header and one entry: {html}"
+    );
+
+    add_account(&app, CUSTOMER, Role::Customer).await;
+    let customer = signed_in(&app, CUSTOMER).await;
+    let (status, _) = call(&app, &customer, "staff_audit_log", &[]).await;
+    assert_eq!(status, 403);
+    let page = customer
+        .get(format!("{}/admin/audit", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 403);
+    assert!(!page.text().await.unwrap().contains("AUDITED"));
+    let (status, _) = call(&app, &browser(), "staff_audit_log", &[]).await;
+    assert_eq!(status, 401);
 }

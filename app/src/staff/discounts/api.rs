@@ -101,7 +101,7 @@ pub async fn create_discount_code(
     #[server(default)] products: String,
 ) -> Result<DiscountSaved, FormError> {
     let state = crate::state::AppState::from_context()?;
-    crate::accounts::request::require_staff(&state).await?;
+    let staff = crate::accounts::request::require_staff(&state).await?;
     let fields = DiscountFields {
         code,
         kind,
@@ -114,7 +114,7 @@ pub async fn create_discount_code(
         categories,
         products,
     };
-    save(&state, None, fields).await
+    save(&state, &staff, None, fields).await
 }
 
 /// Changes the code `code_id` to what the form says; its usage so far is kept.
@@ -133,7 +133,7 @@ pub async fn update_discount_code(
     #[server(default)] products: String,
 ) -> Result<DiscountSaved, FormError> {
     let state = crate::state::AppState::from_context()?;
-    crate::accounts::request::require_staff(&state).await?;
+    let staff = crate::accounts::request::require_staff(&state).await?;
     let fields = DiscountFields {
         code,
         kind,
@@ -146,7 +146,7 @@ pub async fn update_discount_code(
         categories,
         products,
     };
-    save(&state, Some(code_id), fields).await
+    save(&state, &staff, Some(code_id), fields).await
 }
 
 /// Switches the code `code_id` on (`active`) or off; shoppers cannot apply a code that
@@ -157,8 +157,8 @@ pub async fn set_discount_code_active(
     active: bool,
 ) -> Result<DiscountSaved, FormError> {
     let state = crate::state::AppState::from_context()?;
-    crate::accounts::request::require_staff(&state).await?;
-    let Some(code) = super::server::set_active(&state.db, code_id, active).await? else {
+    let staff = crate::accounts::request::require_staff(&state).await?;
+    let Some(code) = super::server::set_active(&state.db, &staff, code_id, active).await? else {
         return Err(no_such_code());
     };
     let done = if active { "enabled" } else { "disabled" };
@@ -177,6 +177,7 @@ pub async fn set_discount_code_active(
 #[cfg(feature = "ssr")]
 async fn save(
     state: &crate::state::AppState,
+    staff: &crate::accounts::server::User,
     code_id: Option<i64>,
     fields: DiscountFields,
 ) -> Result<DiscountSaved, FormError> {
@@ -213,7 +214,7 @@ async fn save(
     };
     code.applies_to = applies_to;
     let now = crate::db::now_millis();
-    let id = match save_code(&state.db, code_id, &code, now).await? {
+    let id = match save_code(&state.db, staff, code_id, &code, now).await? {
         Saved::Saved(id) => id,
         Saved::Duplicate => {
             return Err(invalid(

@@ -8,11 +8,14 @@ mod fields;
 pub use fields::{format_date, parse_date, parse_fields, FieldProblems, MAX_CODE_CHARS};
 
 use super::api::{DiscountCodeForStaff, DiscountFields};
+use crate::accounts::server::User;
 use crate::checkout::discounts::kind_from;
 use crate::db::Db;
 use crate::money::{Currency, Money};
 use crate::pricing::{normalise_code, percent_text, AppliesTo, DiscountCode, DiscountKind};
+use crate::staff::audit::server::{record, snapshot, StaffAction};
 use fields::plain_amount;
+use sqlx::{Any, Transaction};
 
 /// The comma-separated slugs typed, as the code's scope, or which of them are unknown.
 pub async fn resolve_scopes(
@@ -102,6 +105,7 @@ pub enum Saved {
 /// transaction. Editing keeps whether it is active and its usage (`times_used`).
 pub async fn save_code(
     db: &Db,
+    actor: &User,
     code_id: Option<i64>,
     code: &DiscountCode,
     now: i64,
@@ -127,6 +131,10 @@ pub async fn save_code(
     if taken.is_some() {
         return Ok(Saved::Duplicate);
     }
+    let before = match code_id {
+        Some(id) => stored_code(&mut tx, id).await?,
+        None => None,
+    };
     let written =
         match code_id {
             None => sqlx::query_scalar(
@@ -198,24 +206,85 @@ pub async fn save_code(
                 .await?;
         }
     }
+    let action = StaffAction {
+        actor,
+        action: if code_id.is_some() {
+            "discount.updated"
+        } else {
+            "discount.created"
+        },
+        subject: format!("discount code {name}"),
+        before: before.as_ref().and_then(snapshot),
+        after: snapshot(code),
+    };
+    record(&mut tx, action).await?;
     tx.commit().await?;
     Ok(Saved::Saved(id))
+}
+
+/// A code's columns as they are stored, for the audit log's "before".
+#[derive(sqlx::FromRow, serde::Serialize)]
+struct StoredCode {
+    code: String,
+    active: i64,
+    kind: String,
+    basis_points: Option<i64>,
+    amount: Option<i64>,
+    currency: String,
+    minimum_subtotal: Option<i64>,
+    starts_at: Option<i64>,
+    ends_at: Option<i64>,
+    usage_limit: Option<i64>,
+    per_customer_limit: Option<i64>,
+}
+
+async fn stored_code(
+    tx: &mut Transaction<'_, Any>,
+    code_id: i64,
+) -> Result<Option<StoredCode>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT code, CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS active, kind,
+                basis_points, amount, currency, minimum_subtotal, starts_at, ends_at,
+                usage_limit, per_customer_limit
+         FROM discount_codes WHERE id = $1",
+    )
+    .bind(code_id)
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 /// Switches the code `code_id` on or off: its name, or none if there is no such code.
 pub async fn set_active(
     db: &Db,
+    actor: &User,
     code_id: i64,
     active: bool,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
+    let mut tx = db.begin_write().await?;
+    let code: Option<String> = sqlx::query_scalar(
         "UPDATE discount_codes SET active = CASE WHEN $1 = 1 THEN TRUE ELSE FALSE END
          WHERE id = $2 RETURNING code",
     )
     .bind(i64::from(active))
     .bind(code_id)
-    .fetch_optional(db.pool())
-    .await
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(code) = &code {
+        let action = StaffAction {
+            actor,
+            action: if active {
+                "discount.enabled"
+            } else {
+                "discount.disabled"
+            },
+            subject: format!("discount code {code}"),
+            before: None,
+            after: None,
+        };
+        record(&mut tx, action).await?;
+    }
+    tx.commit().await?;
+    Ok(code)
 }
 
 #[derive(sqlx::FromRow)]
