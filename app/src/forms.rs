@@ -228,6 +228,18 @@ pub fn invalid(errors: FormErrors) -> FormError {
     FormError::Invalid(errors)
 }
 
+/// A `<textarea>`'s text as it goes into the page. Leptos writes a textarea's children
+/// into server-rendered HTML without escaping them (tachys marks the element as not
+/// escaping), so a description holding `</textarea><script>` would end the field and
+/// run; the browser's hydration reads the same text back from the escaped form.
+pub fn textarea_text(text: String) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;")
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -165,3 +165,169 @@ pub async fn record_changes(
     }
     Ok(revision)
 }
+
+/// A product's own columns as staff edit them on `/admin/products`.
+pub struct ProductColumns<'a> {
+    pub category_id: i64,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub featured: bool,
+    pub published: bool,
+}
+
+/// A variant's columns as staff edit them; its stock is set only when it is created.
+pub struct VariantColumns<'a> {
+    pub sku: &'a str,
+    pub title: &'a str,
+    pub price: Money,
+    /// The "was" price, in the same currency.
+    pub compare_at: Option<i64>,
+    pub position: i64,
+}
+
+/// Stores a new product at version 1, without variants or attributes: its id.
+pub async fn insert_product_columns(
+    tx: &mut Transaction<'_, Any>,
+    product: &ProductColumns<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO products (category_id, slug, name, description, featured, published,
+                               created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, CASE WHEN $5 = 1 THEN TRUE ELSE FALSE END,
+                 CASE WHEN $6 = 1 THEN TRUE ELSE FALSE END, $7, $7, 1)
+         RETURNING id",
+    )
+    .bind(product.category_id)
+    .bind(product.slug)
+    .bind(product.name)
+    .bind(product.description)
+    .bind(i64::from(product.featured))
+    .bind(i64::from(product.published))
+    .bind(now_millis())
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Changes the product `product_id` if it is still at `version`: its new version, or
+/// `None` when it is not (someone else changed or deleted it since).
+pub async fn update_product_at_version(
+    tx: &mut Transaction<'_, Any>,
+    product_id: i64,
+    version: i64,
+    product: &ProductColumns<'_>,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE products SET category_id = $3, slug = $4, name = $5, description = $6,
+                featured = CASE WHEN $7 = 1 THEN TRUE ELSE FALSE END,
+                published = CASE WHEN $8 = 1 THEN TRUE ELSE FALSE END,
+                updated_at = $9, version = version + 1
+         WHERE id = $1 AND version = $2
+         RETURNING version",
+    )
+    .bind(product_id)
+    .bind(version)
+    .bind(product.category_id)
+    .bind(product.slug)
+    .bind(product.name)
+    .bind(product.description)
+    .bind(i64::from(product.featured))
+    .bind(i64::from(product.published))
+    .bind(now_millis())
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Adds a variant holding `stock` to the product: its id.
+pub async fn insert_variant(
+    tx: &mut Transaction<'_, Any>,
+    product_id: i64,
+    variant: &VariantColumns<'_>,
+    stock: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO variants (product_id, sku, title, price_amount, currency, compare_at_amount,
+                               stock, position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(product_id)
+    .bind(variant.sku)
+    .bind(variant.title)
+    .bind(variant.price.amount)
+    .bind(variant.price.currency.code())
+    .bind(variant.compare_at)
+    .bind(stock)
+    .bind(variant.position)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Changes the variant `variant_id` of the product, leaving its stock alone: `false`
+/// when the product has no such variant.
+pub async fn update_variant(
+    tx: &mut Transaction<'_, Any>,
+    product_id: i64,
+    variant_id: i64,
+    variant: &VariantColumns<'_>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE variants SET sku = $3, title = $4, price_amount = $5, currency = $6,
+                compare_at_amount = $7, position = $8
+         WHERE id = $1 AND product_id = $2",
+    )
+    .bind(variant_id)
+    .bind(product_id)
+    .bind(variant.sku)
+    .bind(variant.title)
+    .bind(variant.price.amount)
+    .bind(variant.price.currency.code())
+    .bind(variant.compare_at)
+    .bind(variant.position)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Removes the product's variants `variant_ids`: carts lose them (cascade), order lines
+/// keep their copy of what was sold.
+pub async fn delete_variants(
+    tx: &mut Transaction<'_, Any>,
+    product_id: i64,
+    variant_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    for id in variant_ids {
+        sqlx::query("DELETE FROM variants WHERE id = $1 AND product_id = $2")
+            .bind(id)
+            .bind(product_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Replaces every attribute of the product with `attributes`.
+pub async fn replace_attributes<'a>(
+    tx: &mut Transaction<'_, Any>,
+    product_id: i64,
+    attributes: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM product_attributes WHERE product_id = $1")
+        .bind(product_id)
+        .execute(&mut **tx)
+        .await?;
+    insert_attributes(tx, product_id, attributes).await
+}
+
+/// Deletes the product with everything that belongs to it (variants, attributes, photo
+/// rows: by cascade): `false` when there was no such product. Photo files stay in storage
+/// for the caller to remove after committing (see `media::photos::files_of_product`).
+pub async fn delete_product(
+    tx: &mut Transaction<'_, Any>,
+    product_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM products WHERE id = $1")
+        .bind(product_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
