@@ -87,6 +87,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(static_file_or_not_found)
         .layer(axum::middleware::from_fn_with_state(
+            state.photo_limits,
+            limit_photo_uploads,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             crate::page_cache::PageCache::new(state.search.clone()),
             crate::page_cache::serve_cached,
         ))
@@ -138,6 +142,23 @@ async fn static_file_or_not_found(
             .or_insert(HeaderValue::from_static("public, max-age=86400"));
     }
     response
+}
+
+/// A photo upload may carry one photo of the largest size and the form around it, and no
+/// more: a larger one is refused unread (413), and any body is cut off at that size.
+/// (Other server functions read at most axum's default 2 MB; this one streams its body.)
+async fn limit_photo_uploads(
+    State(limits): State<app::media::PhotoLimits>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if request.uri().path() != app::staff::photos::api::UPLOAD_PATH {
+        return next.run(request).await;
+    }
+    match app::staff::photos::server::guard_upload(request, &limits) {
+        Ok(request) => next.run(request).await,
+        Err(too_large) => (StatusCode::PAYLOAD_TOO_LARGE, too_large).into_response(),
+    }
 }
 
 /// 200 while the process runs.

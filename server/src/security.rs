@@ -8,7 +8,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// The policy for pages rendered with `nonce`. `'wasm-unsafe-eval'` lets the page
-/// compile our own WebAssembly; it does not allow `eval` of strings.
+/// compile our own WebAssembly; it does not allow `eval` of strings. `blob:` images are
+/// the staff photo form's previews of files not yet uploaded (object URLs made by the
+/// page itself).
 pub fn content_security_policy(nonce: &str) -> String {
     // `cargo leptos watch` reloads pages over a websocket on its own port.
     let reload = std::env::var("LEPTOS_WATCH")
@@ -17,7 +19,7 @@ pub fn content_security_policy(nonce: &str) -> String {
         .unwrap_or("");
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
+         style-src 'self'; img-src 'self' data: blob:; connect-src 'self'{reload}; \
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 }

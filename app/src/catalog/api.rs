@@ -34,6 +34,70 @@ pub struct Image {
     pub height: u32,
 }
 
+/// One file of a [`Photo`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoFile {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A picture as the storefront shows it: the sizes a browser chooses from (`srcset`), in
+/// JPEG or PNG and in WebP. A staff photo has three sizes in both; an imported picture
+/// is one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Photo {
+    pub alt: String,
+    /// JPEG or PNG (an imported picture: whatever it is), smallest first; never empty.
+    pub files: Vec<PhotoFile>,
+    /// The same sizes in WebP, smallest first; empty for an imported picture.
+    pub webp: Vec<PhotoFile>,
+}
+
+impl Photo {
+    /// An imported picture, as a photo of one size.
+    pub fn from_image(image: Image) -> Photo {
+        Photo {
+            alt: image.alt,
+            files: vec![PhotoFile {
+                url: image.url,
+                width: image.width,
+                height: image.height,
+            }],
+            webp: Vec::new(),
+        }
+    }
+
+    /// The largest file whose longest side is at most `max_side` (else the smallest).
+    pub fn file_up_to(&self, max_side: u32) -> &PhotoFile {
+        self.files
+            .iter()
+            .rev()
+            .find(|f| f.width.max(f.height) <= max_side)
+            .or(self.files.first())
+            .expect("a photo has a file")
+    }
+
+    /// The largest file.
+    pub fn largest(&self) -> &PhotoFile {
+        self.files.last().expect("a photo has a file")
+    }
+
+    /// The smallest file.
+    pub fn smallest(&self) -> &PhotoFile {
+        self.files.first().expect("a photo has a file")
+    }
+}
+
+/// A `srcset`: each file with its width.
+pub fn srcset(files: &[PhotoFile]) -> String {
+    files
+        .iter()
+        .map(|f| format!("{} {}w", f.url, f.width))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A product in a grid: enough to show and link it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductCard {
@@ -43,7 +107,11 @@ pub struct ProductCard {
     pub price_from: Money,
     pub variant_count: u32,
     pub in_stock: bool,
+    /// The picture the card shows at card size: the first staff photo, else the first
+    /// imported picture.
     pub image: Option<Image>,
+    /// The same picture with every size and format, for `srcset`.
+    pub photo: Option<Photo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,7 +149,11 @@ pub struct ProductDetail {
     pub categories: Vec<CategoryLink>,
     /// Never empty: a product without variants is not shown.
     pub variants: Vec<Variant>,
+    /// The imported pictures.
     pub images: Vec<Image>,
+    /// What the gallery shows: the staff photos in their order, else the imported
+    /// pictures.
+    pub photos: Vec<Photo>,
 }
 
 /// How much of a variant is left, in the words the shopper sees.
@@ -92,12 +164,16 @@ pub enum StockStatus {
     OutOfStock,
 }
 
+/// At or below this many a variant is "low": the storefront says "Only n left" and
+/// staff find it on the low-stock list.
+pub const LOW_STOCK: i64 = 5;
+
 impl StockStatus {
-    /// Five or fewer left is worth telling the shopper.
+    /// [`LOW_STOCK`] or fewer left is worth telling the shopper.
     pub fn of(stock: i64) -> StockStatus {
         match stock {
             s if s <= 0 => StockStatus::OutOfStock,
-            s if s <= 5 => StockStatus::Low(s),
+            s if s <= LOW_STOCK => StockStatus::Low(s),
             _ => StockStatus::InStock,
         }
     }

@@ -1,8 +1,8 @@
 //! Catalog queries: portable SQL over the `Any` pool, shaped into the page types.
 
 use super::api::{
-    CategoryLink, CategoryListing, CategorySummary, HomeData, Image, ProductCard, ProductDetail,
-    Variant, FEATURED_COUNT,
+    CategoryLink, CategoryListing, CategorySummary, HomeData, Image, Photo, PhotoFile, ProductCard,
+    ProductDetail, Variant, FEATURED_COUNT,
 };
 use crate::db::{numbered_params, Db};
 use crate::money::{Currency, Money};
@@ -62,17 +62,119 @@ impl CardRow {
             price_from: Money::new(self.price_from, currency(&self.currency)?),
             variant_count: self.variant_count.clamp(0, u32::MAX as i64) as u32,
             in_stock: self.stock > 0,
+            photo: image.clone().map(Photo::from_image),
             image,
         })
     }
+}
+
+/// Where a card shows a staff photo, the longest side of the size it shows.
+const CARD_SIDE: u32 = 600;
+
+/// Puts each product's first staff photo on its card, in place of the imported picture.
+async fn with_photos(db: &Db, cards: &mut [(i64, ProductCard)]) -> Result<(), sqlx::Error> {
+    let ids: Vec<i64> = cards.iter().map(|(id, _)| *id).collect();
+    let mut photos = first_photos(db, &ids).await?;
+    for (id, card) in cards {
+        if let Some(photo) = photos.remove(id) {
+            let file = photo.file_up_to(CARD_SIDE);
+            card.image = Some(Image {
+                url: file.url.clone(),
+                alt: photo.alt.clone(),
+                width: file.width,
+                height: file.height,
+            });
+            card.photo = Some(photo);
+        }
+    }
+    Ok(())
+}
+
+/// The first staff photo of each of the products `ids` that has one.
+async fn first_photos(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Photo>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT p.product_id, p.alt, f.format, f.storage_key, f.width, f.height
+         FROM product_photos p JOIN product_photo_files f ON f.photo_id = p.id
+         WHERE p.product_id IN ({})
+           AND p.id = (SELECT q.id FROM product_photos q WHERE q.product_id = p.product_id
+                       ORDER BY q.position, q.id LIMIT 1)
+         ORDER BY p.product_id, f.width, f.format",
+        numbered_params(1, ids.len())
+    );
+    let mut query = sqlx::query_as::<_, PhotoFileRow>(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let mut photos: HashMap<i64, Photo> = HashMap::new();
+    for row in query.fetch_all(db.pool()).await? {
+        let photo = photos.entry(row.product_id).or_insert_with(|| Photo {
+            alt: row.alt.clone(),
+            files: Vec::new(),
+            webp: Vec::new(),
+        });
+        let file = PhotoFile {
+            url: image_url(&row.storage_key),
+            width: dimension(row.width),
+            height: dimension(row.height),
+        };
+        if row.format == "webp" {
+            photo.webp.push(file);
+        } else {
+            photo.files.push(file);
+        }
+    }
+    Ok(photos)
+}
+
+#[derive(sqlx::FromRow)]
+struct PhotoFileRow {
+    product_id: i64,
+    alt: String,
+    format: String,
+    storage_key: String,
+    width: i64,
+    height: i64,
+}
+
+fn dimension(pixels: i64) -> u32 {
+    pixels.clamp(1, u32::MAX as i64) as u32
+}
+
+/// A product's staff photos, in their order, as the gallery shows them.
+async fn gallery_photos(db: &Db, product_id: i64) -> Result<Vec<Photo>, sqlx::Error> {
+    let photos = crate::media::photos::photos_of_product(db, product_id).await?;
+    Ok(photos
+        .into_iter()
+        .filter(|photo| !photo.files.is_empty())
+        .map(|photo| {
+            let (webp, files): (Vec<_>, Vec<_>) = photo
+                .files
+                .iter()
+                .partition(|f| f.format == crate::media::PhotoFormat::Webp);
+            let file = |f: &crate::media::StoredVariant| PhotoFile {
+                url: image_url(&f.key),
+                width: f.width.max(1),
+                height: f.height.max(1),
+            };
+            Photo {
+                alt: photo.alt.clone(),
+                files: files.into_iter().map(file).collect(),
+                webp: webp.into_iter().map(file).collect(),
+            }
+        })
+        .filter(|photo| !photo.files.is_empty())
+        .collect())
 }
 
 fn image(storage_key: &str, alt: String, width: i64, height: i64) -> Image {
     Image {
         url: image_url(storage_key),
         alt,
-        width: width.clamp(1, u32::MAX as i64) as u32,
-        height: height.clamp(1, u32::MAX as i64) as u32,
+        width: dimension(width),
+        height: dimension(height),
     }
 }
 
@@ -81,8 +183,13 @@ fn currency(code: &str) -> Result<Currency, sqlx::Error> {
         .map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-fn cards(rows: Vec<CardRow>) -> Result<Vec<ProductCard>, sqlx::Error> {
-    rows.into_iter().map(CardRow::into_card).collect()
+async fn cards(db: &Db, rows: Vec<CardRow>) -> Result<Vec<ProductCard>, sqlx::Error> {
+    let mut cards = rows
+        .into_iter()
+        .map(|row| Ok((row.id, row.into_card()?)))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    with_photos(db, &mut cards).await?;
+    Ok(cards.into_iter().map(|(_, card)| card).collect())
 }
 
 /// Cards for the products `ids`, by id; products without variants are left out.
@@ -101,12 +208,14 @@ pub async fn cards_by_ids(db: &Db, ids: &[i64]) -> Result<HashMap<i64, ProductCa
     for id in ids {
         query = query.bind(*id);
     }
-    query
+    let mut cards = query
         .fetch_all(db.pool())
         .await?
         .into_iter()
         .map(|row| Ok((row.id, row.into_card()?)))
-        .collect()
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    with_photos(db, &mut cards).await?;
+    Ok(cards.into_iter().collect())
 }
 
 #[derive(sqlx::FromRow)]
@@ -141,7 +250,7 @@ pub async fn home(db: &Db) -> Result<HomeData, sqlx::Error> {
     .await?;
     Ok(HomeData {
         categories: links(categories),
-        featured: cards(featured)?,
+        featured: cards(db, featured).await?,
     })
 }
 
@@ -309,16 +418,22 @@ pub async fn product_detail(db: &Db, slug: &str) -> Result<Option<ProductDetail>
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let images: Vec<Image> = images
+        .into_iter()
+        .map(|i| image(&i.storage_key, i.alt, i.width, i.height))
+        .collect();
+    let mut photos = gallery_photos(db, product.id).await?;
+    if photos.is_empty() {
+        photos = images.iter().cloned().map(Photo::from_image).collect();
+    }
     Ok(Some(ProductDetail {
         slug: product.slug,
         name: product.name,
         description: product.description,
         categories: ancestors_from(db, product.category_id).await?,
         variants,
-        images: images
-            .into_iter()
-            .map(|i| image(&i.storage_key, i.alt, i.width, i.height))
-            .collect(),
+        images,
+        photos,
     }))
 }
 

@@ -40,6 +40,27 @@ pub enum PhotoFault {
     Processing(String),
 }
 
+/// What else a caller writes in the transaction that changes a photo (a staff audit
+/// entry), so the change and its record commit together or not at all.
+pub trait AlsoRecord<T: Sync>: Sync {
+    fn also_record<'t>(
+        &'t self,
+        tx: &'t mut Transaction<'static, Any>,
+        photo: &'t T,
+    ) -> impl std::future::Future<Output = Result<(), sqlx::Error>> + Send + 't;
+}
+
+/// Nothing else to record.
+impl<T: Sync> AlsoRecord<T> for () {
+    async fn also_record(
+        &self,
+        _: &mut Transaction<'static, Any>,
+        _: &T,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+}
+
 /// Checks and stores `upload` as the product's last photo. The files are written first;
 /// if the rows cannot be written, the files this photo alone names are removed again.
 pub async fn add_photo(
@@ -49,6 +70,19 @@ pub async fn add_photo(
     product_id: i64,
     upload: Vec<u8>,
     alt: &str,
+) -> Result<AddPhoto, PhotoFault> {
+    add_photo_recording(db, storage, limits, product_id, upload, alt, &()).await
+}
+
+/// [`add_photo`], writing `also` in the transaction that inserts the photo's rows.
+pub async fn add_photo_recording(
+    db: &Db,
+    storage: &Storage,
+    limits: PhotoLimits,
+    product_id: i64,
+    upload: Vec<u8>,
+    alt: &str,
+    also: &impl AlsoRecord<ProductPhoto>,
 ) -> Result<AddPhoto, PhotoFault> {
     let stored = match store_photo(storage, upload, limits).await {
         Ok(stored) => stored,
@@ -62,6 +96,7 @@ pub async fn add_photo(
         else {
             return Ok(None);
         };
+        also.also_record(&mut tx, &photo).await?;
         record_changes(&mut tx, &[product_id]).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(Some(photo))
@@ -140,9 +175,29 @@ async fn insert_photo(
     }))
 }
 
+/// A photo's place and text, as a change to it is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PhotoFacts {
+    pub id: i64,
+    pub product_id: i64,
+    pub position: i64,
+    pub alt: String,
+}
+
 /// Deletes a photo: its rows, then the files no other photo shares. `false` when there
 /// was no such photo.
 pub async fn delete_photo(db: &Db, storage: &Storage, photo_id: i64) -> Result<bool, PhotoFault> {
+    delete_photo_recording(db, storage, photo_id, &()).await
+}
+
+/// [`delete_photo`], writing `also` (given the photo as it was) in the transaction that
+/// deletes the rows.
+pub async fn delete_photo_recording(
+    db: &Db,
+    storage: &Storage,
+    photo_id: i64,
+    also: &impl AlsoRecord<PhotoFacts>,
+) -> Result<bool, PhotoFault> {
     let mut tx = db.begin_write().await?;
     let keys: Vec<String> = sqlx::query_scalar(
         "DELETE FROM product_photo_files WHERE photo_id = $1 RETURNING storage_key",
@@ -150,18 +205,135 @@ pub async fn delete_photo(db: &Db, storage: &Storage, photo_id: i64) -> Result<b
     .bind(photo_id)
     .fetch_all(&mut *tx)
     .await?;
-    let product_id: Option<i64> =
-        sqlx::query_scalar("DELETE FROM product_photos WHERE id = $1 RETURNING product_id")
+    let row =
+        sqlx::query("DELETE FROM product_photos WHERE id = $1 RETURNING product_id, position, alt")
             .bind(photo_id)
             .fetch_optional(&mut *tx)
             .await?;
-    let Some(product_id) = product_id else {
+    let Some(row) = row else {
         return Ok(false);
     };
-    record_changes(&mut tx, &[product_id]).await?;
+    let deleted = PhotoFacts {
+        id: photo_id,
+        product_id: row.try_get("product_id")?,
+        position: row.try_get("position")?,
+        alt: row.try_get("alt")?,
+    };
+    also.also_record(&mut tx, &deleted).await?;
+    record_changes(&mut tx, &[deleted.product_id]).await?;
     tx.commit().await?;
     remove_unnamed_files(db, storage, &keys).await?;
     Ok(true)
+}
+
+/// Which way a photo moves in its product's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Direction {
+    Earlier,
+    Later,
+}
+
+/// Swaps the photo with its neighbour in `direction`, in the caller's transaction. The
+/// photo as it was and as it is now; `None` when there is no such photo or it is
+/// already first (or last).
+pub async fn move_photo(
+    tx: &mut Transaction<'_, Any>,
+    photo_id: i64,
+    direction: Direction,
+) -> Result<Option<(PhotoFacts, PhotoFacts)>, sqlx::Error> {
+    // Touch the row first: on SQLite the write lock is then held for the whole swap.
+    let Some(before) = touch_photo(tx, photo_id).await? else {
+        return Ok(None);
+    };
+    let neighbour = match direction {
+        Direction::Earlier => {
+            "SELECT id, position FROM product_photos
+             WHERE product_id = $1 AND (position < $2 OR (position = $2 AND id < $3))
+             ORDER BY position DESC, id DESC LIMIT 1"
+        }
+        Direction::Later => {
+            "SELECT id, position FROM product_photos
+             WHERE product_id = $1 AND (position > $2 OR (position = $2 AND id > $3))
+             ORDER BY position, id LIMIT 1"
+        }
+    };
+    let Some(other) = sqlx::query(neighbour)
+        .bind(before.product_id)
+        .bind(before.position)
+        .bind(photo_id)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let (other_id, other_position): (i64, i64) = (other.try_get("id")?, other.try_get("position")?);
+    // Equal positions (never written by this module, but possible) still need an order.
+    let (mine, theirs) = if other_position == before.position {
+        match direction {
+            Direction::Earlier => (before.position, before.position + 1),
+            Direction::Later => (before.position + 1, before.position),
+        }
+    } else {
+        (other_position, before.position)
+    };
+    for (id, position) in [(photo_id, mine), (other_id, theirs)] {
+        sqlx::query("UPDATE product_photos SET position = $1 WHERE id = $2")
+            .bind(position)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let after = PhotoFacts {
+        position: mine,
+        ..before.clone()
+    };
+    Ok(Some((before, after)))
+}
+
+/// Sets the photo's alt text, in the caller's transaction. The photo as it was and as it
+/// is now; `None` when there is no such photo.
+pub async fn set_photo_alt(
+    tx: &mut Transaction<'_, Any>,
+    photo_id: i64,
+    alt: &str,
+) -> Result<Option<(PhotoFacts, PhotoFacts)>, sqlx::Error> {
+    let Some(before) = touch_photo(tx, photo_id).await? else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE product_photos SET alt = $1 WHERE id = $2")
+        .bind(alt.trim())
+        .bind(photo_id)
+        .execute(&mut **tx)
+        .await?;
+    let after = PhotoFacts {
+        alt: alt.trim().to_owned(),
+        ..before.clone()
+    };
+    Ok(Some((before, after)))
+}
+
+/// The photo's facts, read by a statement that writes (a no-op update), so a SQLite
+/// transaction holds its write lock from here on.
+async fn touch_photo(
+    tx: &mut Transaction<'_, Any>,
+    photo_id: i64,
+) -> Result<Option<PhotoFacts>, sqlx::Error> {
+    let row = sqlx::query(
+        "UPDATE product_photos SET position = position WHERE id = $1
+         RETURNING product_id, position, alt",
+    )
+    .bind(photo_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|row| {
+        Ok(PhotoFacts {
+            id: photo_id,
+            product_id: row.try_get("product_id")?,
+            position: row.try_get("position")?,
+            alt: row.try_get("alt")?,
+        })
+    })
+    .transpose()
 }
 
 /// The files of every photo of a product: read in the transaction that deletes the

@@ -8,7 +8,7 @@ pub use category::CategoryPage;
 pub use home::HomePage;
 pub use product::ProductPage;
 
-use super::api::{CategoryLink, Image, ProductCard};
+use super::api::{srcset, CategoryLink, Photo, ProductCard};
 use crate::search::api::Highlighted;
 use leptos::prelude::*;
 
@@ -45,7 +45,9 @@ pub(crate) fn ProductCardView(
     view! {
         <article class="product-card">
             <a href=href class="product-card-link">
-                {product.image.map(|image| view! { <Picture image lazy=true/> })}
+                {product.photo.map(|photo| view! {
+                    <PhotoPicture photo src_side=CARD_SIDE sizes=CARD_SIZES lazy=true/>
+                })}
                 <h3>
                     {match highlighted {
                         Some(pieces) => pieces
@@ -68,21 +70,46 @@ pub(crate) fn ProductCardView(
             </p>
         </article>
     }
+    .into_any()
 }
 
-/// A picture with its size stated, so the page does not shift while it loads.
+/// The longest side of the file a card shows without `srcset`.
+const CARD_SIDE: u32 = 600;
+/// How wide a card's picture is: the grid's columns are about 15rem wide.
+const CARD_SIZES: &str = "(min-width: 40rem) 16rem, 50vw";
+
+/// A picture with its size stated, so the page does not shift while it loads: the
+/// browser picks the file from `srcset` (WebP where it can); `src_side` chooses the
+/// file for `src` and the stated size.
 #[component]
-fn Picture(image: Image, #[prop(optional)] lazy: bool) -> impl IntoView {
+fn PhotoPicture(
+    photo: Photo,
+    src_side: u32,
+    sizes: &'static str,
+    #[prop(optional)] lazy: bool,
+) -> impl IntoView {
+    let main = photo.file_up_to(src_side).clone();
+    let webp = (!photo.webp.is_empty()).then(|| {
+        view! { <source type="image/webp" srcset=srcset(&photo.webp) sizes=sizes/> }
+    });
     view! {
-        <img
-            src=image.url
-            alt=image.alt
-            width=image.width
-            height=image.height
-            loading=if lazy { "lazy" } else { "eager" }
-            decoding="async"
-        />
+        <picture>
+            {webp}
+            <img
+                src=main.url
+                srcset=srcset(&photo.files)
+                sizes=sizes
+                alt=photo.alt
+                width=main.width
+                height=main.height
+                loading=if lazy { "lazy" } else { "eager" }
+                decoding="async"
+            />
+        </picture>
     }
+    // Erased: cards nest pictures deep enough to overflow the compiler's type-layout
+    // recursion in the browser build.
+    .into_any()
 }
 
 /// "Home / Garden / Planters", each a link, the last one the current page.

@@ -1,6 +1,6 @@
-use super::{Breadcrumbs, Picture};
+use super::{Breadcrumbs, PhotoPicture};
 use crate::cart::pages::AddToCartForm;
-use crate::catalog::api::{get_product, ProductDetail, StockStatus};
+use crate::catalog::api::{get_product, Photo, ProductDetail, StockStatus};
 use crate::layout::{Loading, NotFound, ServerError};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -73,9 +73,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         <Title text=product.name.clone()/>
         <Breadcrumbs trail=product.categories.clone() current=product.name.clone()/>
         <article class="product">
-            <div class="product-gallery">
-                {product.images.first().cloned().map(|image| view! { <Picture image/> })}
-            </div>
+            <Gallery photos=product.photos.clone()/>
             <div class="product-info">
                 <h1>{product.name.clone()}</h1>
                 <p class="price" data-testid="price" aria-live="polite">
@@ -94,5 +92,60 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <p class="description">{product.description.clone()}</p>
             </div>
         </article>
+    }
+}
+
+/// The large photo's longest side, and how wide it is shown: half the page beside the
+/// details on wide screens.
+const LARGE_SIDE: u32 = 1600;
+const LARGE_SIZES: &str = "(min-width: 48rem) 50vw, 100vw";
+const THUMBNAIL_SIDE: u32 = 200;
+const THUMBNAIL_SIZES: &str = "6rem";
+
+/// The product's photos: one large, the others as thumbnails linking to `?photo=N`
+/// (from 1), which shows that one large; a plain link, so it works without JavaScript
+/// and, once hydrated, switches the photo in place.
+#[component]
+fn Gallery(photos: Vec<Photo>) -> impl IntoView {
+    let query = use_query_map();
+    let count = photos.len();
+    let shown = Memo::new(move |_| {
+        query
+            .read()
+            .get("photo")
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| (1..=count).contains(n))
+            .map_or(0, |n| n - 1)
+    });
+    let thumbnails = (count > 1).then(|| {
+        photos
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(index, photo)| {
+                let current = move || (shown.get() == index).then_some("true");
+                view! {
+                    <li>
+                        <a href=format!("?photo={}", index + 1) aria-current=current>
+                            <span class="visually-hidden">
+                                {format!("Photo {} of {count}: ", index + 1)}
+                            </span>
+                            <PhotoPicture photo src_side=THUMBNAIL_SIDE sizes=THUMBNAIL_SIZES lazy=true/>
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view()
+    });
+    let photos = StoredValue::new(photos);
+    view! {
+        <div class="product-gallery">
+            {move || {
+                photos
+                    .with_value(|photos| photos.get(shown.get()).cloned())
+                    .map(|photo| view! { <PhotoPicture photo src_side=LARGE_SIDE sizes=LARGE_SIZES/> })
+            }}
+            {thumbnails.map(|thumbnails| view! { <ul class="gallery-thumbnails">{thumbnails}</ul> })}
+        </div>
     }
 }

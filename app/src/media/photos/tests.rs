@@ -271,3 +271,56 @@ async fn photos_are_added_and_deleted_in_an_s3_bucket_too() {
     assert!(delete_photo(&test.db, &storage, photo.id).await.unwrap());
     assert!(sorted_files(&storage).await.is_empty());
 }
+
+#[tokio::test]
+async fn photos_move_one_place_at_a_time_and_keep_their_alt_text_trimmed() {
+    let test = seeded_test_db(1).await;
+    let dir = TempDir::new("product-photos");
+    let storage = Storage::local(&dir.0).unwrap();
+    let product = first_product(&test.db).await;
+    let first = added(add(&test.db, &storage, product, jpeg(300, 200)).await);
+    let second = added(add(&test.db, &storage, product, png(200, 300)).await);
+    let order = || async {
+        photos_of_product(&test.db, product)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.id, p.alt))
+            .collect::<Vec<_>>()
+    };
+
+    let mut tx = test.db.begin_write().await.unwrap();
+    // The first cannot move earlier, nor the last later.
+    assert_eq!(
+        move_photo(&mut tx, first.id, Direction::Earlier)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        move_photo(&mut tx, second.id, Direction::Later)
+            .await
+            .unwrap(),
+        None
+    );
+    let (before, after) = move_photo(&mut tx, second.id, Direction::Earlier)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((before.position, after.position), (1, 0));
+    let (_, renamed) = set_photo_alt(&mut tx, first.id, "  The back  ")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(renamed.alt, "The back");
+    assert_eq!(set_photo_alt(&mut tx, 999_999, "x").await.unwrap(), None);
+    tx.commit().await.unwrap();
+
+    assert_eq!(
+        order().await,
+        [
+            (second.id, "A bowl".to_owned()),
+            (first.id, "The back".to_owned())
+        ]
+    );
+}
