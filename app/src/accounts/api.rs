@@ -51,6 +51,10 @@ pub(super) mod limits {
 /// nobody's business but the account holder's.
 pub const SIGN_IN_REFUSED: &str = "That email and password do not match an account.";
 
+/// Said only after the right password, so it tells a stranger nothing.
+pub const ACCOUNT_DISABLED: &str =
+    "This account has been disabled. Please contact the shop if you think this is a mistake.";
+
 /// Creates a customer account, signs it in, and sends a link to confirm the address
 /// (the account, the link and the email are stored in one transaction).
 #[server(prefix = "/rpc", endpoint = "register")]
@@ -189,6 +193,22 @@ pub async fn sign_in(
             FormErrors::whole(SIGN_IN_REFUSED).keep("email", &email),
         ));
     };
+    if super::server::is_disabled(&state.db, user.id)
+        .await
+        .map_err(AppError::from)?
+    {
+        record(
+            &state.db,
+            Event::SignInRefused,
+            Some(user.id),
+            Some(&user.email),
+            &origin,
+        )
+        .await;
+        return Err(invalid(
+            FormErrors::whole(ACCOUNT_DISABLED).keep("email", &email),
+        ));
+    }
     let session = auth_session().await?;
     if super::two_factor::server::is_enabled(&state.db, user.id)
         .await

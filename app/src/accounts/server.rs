@@ -264,15 +264,27 @@ pub async fn authenticate(
     Ok(row.filter(|_| matches).map(UserRow::into_user))
 }
 
-/// The user with this id, if the account still exists.
+/// The user with this id, if the account still exists and is not disabled: a session
+/// of a disabled account is nobody's, and no link signs it in.
 pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
     Ok(sqlx::query_as::<_, UserRow>(
-        "SELECT id, email, role, password_hash, email_verified_at FROM users WHERE id = $1",
+        "SELECT id, email, role, password_hash, email_verified_at FROM users
+         WHERE id = $1 AND disabled_at IS NULL",
     )
     .bind(id)
     .fetch_optional(db.pool())
     .await?
     .map(UserRow::into_user))
+}
+
+/// Whether staff disabled the account `id` (it cannot sign in).
+pub async fn is_disabled(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let disabled: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT disabled_at FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(matches!(disabled, Some(Some(_))))
 }
 
 #[cfg(test)]

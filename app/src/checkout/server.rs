@@ -1,9 +1,10 @@
 //! Placing an order, the one write that must never oversell or double up: a single
 //! transaction creates the order and its priced lines, takes the stock with a
 //! conditional decrement (`… SET stock = stock - n WHERE stock >= n`), and records the
-//! first history entry; the checkout's idempotency key makes a second submission find
-//! the first order instead of placing another. Stock held by an order not paid in time
-//! goes back through the job queue ([`ReservationJobs`]).
+//! first history entry and the stock movements ("sold"); the checkout's idempotency
+//! key makes a second submission find the first order instead of placing another.
+//! Stock held by an order not paid in time goes back through the job queue
+//! ([`ReservationJobs`]).
 
 use crate::db::{now_millis, Db};
 use crate::money::Money;
@@ -11,6 +12,8 @@ use crate::pricing::{
     quote, CartLine, CodeOutcome, Destination, PricingError, Quote, QuoteRequest, ShippingStatus,
     ShopSettings,
 };
+use crate::staff::stock::api::StockReason;
+use crate::staff::stock::server::record_order_movements;
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
@@ -305,6 +308,7 @@ pub async fn place_order(
         .execute(&mut *tx)
         .await?;
     }
+    record_order_movements(&mut tx, order_id, StockReason::Sold).await?;
     record_event(
         &mut tx,
         order_id,
@@ -467,6 +471,7 @@ pub(crate) async fn release_holdings(
     .bind(order_id)
     .execute(&mut **tx)
     .await?;
+    record_order_movements(tx, order_id, StockReason::OrderCancelled).await?;
     Ok(())
 }
 

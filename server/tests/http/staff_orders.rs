@@ -7,14 +7,11 @@ use crate::checkout::{
     guest_at_checkout, order_number, pay_as, stock, variant, ASKS_THE_BANK, GOOD_CARD,
 };
 use crate::helpers::TestApp;
-use app::accounts::password::Password;
-use app::accounts::server::{create_user, CreateUser, Role};
+use crate::staff::{add_account, signed_in, staff_signed_in, CUSTOMER, STAFF};
+use app::accounts::server::Role;
 use serde_json::Value;
 
-const STAFF: &str = "staff@shop.test";
-const CUSTOMER: &str = "ann@shop.test";
 const SHOPPER: &str = "guest@shop.test";
-const PASSWORD: &str = "a long enough secret";
 
 /// Two of a £20.00 item with £3.95 standard delivery.
 const GRAND_TOTAL: i64 = 4395;
@@ -24,27 +21,8 @@ const GRAND_TOTAL: i64 = 4395;
 async fn shop_with_staff() -> (TestApp, String, reqwest::Client, i64) {
     let app = TestApp::seeded(3).await;
     let sku = variant(&app, 5).await;
-    let created = create_user(&app.db, STAFF, Password::new(PASSWORD.into()), Role::Staff)
-        .await
-        .unwrap();
-    let CreateUser::Created { id: staff_id } = created else {
-        panic!("staff account not created: {created:?}");
-    };
-    let staff = signed_in(&app, STAFF).await;
+    let (staff, staff_id) = staff_signed_in(&app).await;
     (app, sku, staff, staff_id)
-}
-
-async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = browser();
-    let (status, body) = call(
-        app,
-        &client,
-        "sign_in",
-        &[("email", email), ("password", PASSWORD)],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    client
 }
 
 /// A guest orders two of `sku` and pays with `card`: the order's number.
@@ -125,19 +103,14 @@ fn field_message<'a>(body: &'a Value, field: &str) -> &'a str {
 #[tokio::test]
 async fn only_staff_may_see_cancel_or_refund_orders() {
     let (app, sku, staff, _) = shop_with_staff().await;
-    create_user(
-        &app.db,
-        CUSTOMER,
-        Password::new(PASSWORD.into()),
-        Role::Customer,
-    )
-    .await
-    .unwrap();
+    add_account(&app, CUSTOMER, Role::Customer).await;
     let number = order_paid_with(&app, &sku, GOOD_CARD).await;
     let customer = signed_in(&app, CUSTOMER).await;
     let stranger = browser();
-    let calls: [(&str, Vec<(&str, &str)>); 4] = [
+    let calls: [(&str, Vec<(&str, &str)>); 6] = [
         ("staff_orders", vec![]),
+        ("fulfil_order", vec![("number", &number)]),
+        ("deliver_order", vec![("number", &number)]),
         ("staff_order", vec![("number", &number)]),
         (
             "cancel_order",
@@ -183,8 +156,8 @@ async fn only_staff_may_see_cancel_or_refund_orders() {
 
     let (status, list) = call(&app, &staff, "staff_orders", &[]).await;
     assert_eq!(status, 200, "{list}");
-    assert_eq!(list[0]["number"], number.as_str());
-    assert_eq!(list[0]["status_label"], "Paid");
+    assert_eq!(list["orders"][0]["number"], number.as_str());
+    assert_eq!(list["orders"][0]["status_label"], "Paid");
     let page = staff
         .get(format!("{}/admin/orders", app.base))
         .send()
@@ -455,12 +428,8 @@ async fn two_refunds_of_everything_at_once_refund_it_once() {
 async fn a_dispatched_order_cannot_be_cancelled() {
     let (app, sku, staff, _) = shop_with_staff().await;
     let number = order_paid_with(&app, &sku, GOOD_CARD).await;
-    // Nothing dispatches orders yet: the order is moved as dispatching will move it.
-    sqlx::query("UPDATE orders SET status = 'fulfilled' WHERE id = $1")
-        .bind(app::orders::parse_order_number(&number).unwrap() as i64)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    let (status, body) = call(&app, &staff, "fulfil_order", &[("number", &number)]).await;
+    assert_eq!(status, 200, "{body}");
     let (status, body) = cancel(&app, &staff, &number).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(
@@ -484,8 +453,12 @@ async fn a_refund_decided_on_a_stale_read_is_not_counted() {
     let first = order_state(&app.db, id).await.unwrap().unwrap();
     let second = first.clone();
     let everything = Money::new(GRAND_TOTAL, first.currency);
+    let staff = app::accounts::server::user_by_id(&app.db, staff_id)
+        .await
+        .unwrap()
+        .unwrap();
     let change = StaffChange {
-        staff_id,
+        staff: &staff,
         reason: "arrived damaged",
     };
     let shop = app::email::Shop::default();
@@ -502,4 +475,186 @@ async fn a_refund_decided_on_a_stale_read_is_not_counted() {
         ("refunded".to_owned(), GRAND_TOTAL)
     );
     assert_eq!(refund_amounts(&app, &number).await, [GRAND_TOTAL]);
+}
+
+/// The actions in the staff audit log, oldest first.
+async fn audited(app: &TestApp) -> Vec<(String, String, String)> {
+    sqlx::query_as("SELECT actor, action, subject FROM staff_actions ORDER BY id")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn cancelling_and_refunding_are_in_the_staff_audit_log() {
+    let (app, sku, staff, _) = shop_with_staff().await;
+    let refunded = order_paid_with(&app, &sku, GOOD_CARD).await;
+    let cancelled = order_paid_with(&app, &sku, ASKS_THE_BANK).await;
+    assert_eq!(refund(&app, &staff, &refunded, "5").await.0, 200);
+    assert_eq!(cancel(&app, &staff, &cancelled).await.0, 200);
+    assert_eq!(
+        audited(&app).await,
+        [
+            (
+                STAFF.to_owned(),
+                "order.refunded".to_owned(),
+                format!("order {refunded}")
+            ),
+            (
+                STAFF.to_owned(),
+                "order.cancelled".to_owned(),
+                format!("order {cancelled}")
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn staff_dispatch_a_paid_order_then_mark_it_delivered() {
+    let (app, sku, staff, _) = shop_with_staff().await;
+    let number = order_paid_with(&app, &sku, GOOD_CARD).await;
+    let unpaid = order_paid_with(&app, &sku, ASKS_THE_BANK).await;
+    let page = |number: String| {
+        let staff = staff.clone();
+        let url = format!("{}/admin/orders/{number}", app.base);
+        async move { staff.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(number.clone()).await;
+    assert!(html.contains("Mark as dispatched"), "{html}");
+    assert!(!html.contains("Mark as delivered"), "{html}");
+
+    // The order's rules refuse what does not follow.
+    let (status, body) = call(&app, &staff, "deliver_order", &[("number", &number)]).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(!form_message(&body).is_empty());
+    let (status, body) = call(&app, &staff, "fulfil_order", &[("number", &unpaid)]).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        order_row(&app, &unpaid).await,
+        ("awaiting_payment".to_owned(), 0)
+    );
+    assert!(!page(unpaid.clone()).await.contains("Mark as dispatched"));
+
+    let (status, body) = call(
+        &app,
+        &staff,
+        "fulfil_order",
+        &[("number", &number), ("tracking", "RM123456785GB")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status_label"], "Dispatched");
+    assert_eq!(order_row(&app, &number).await, ("fulfilled".to_owned(), 0));
+    let (status, body) = call(&app, &staff, "fulfil_order", &[("number", &number)]).await;
+    assert_eq!(status, 422, "{body}");
+    let html = page(number.clone()).await;
+    assert!(html.contains("tracking number RM123456785GB"), "{html}");
+    assert!(html.contains("Mark as delivered"), "{html}");
+
+    let (status, body) = call(&app, &staff, "deliver_order", &[("number", &number)]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status_label"], "Delivered");
+    assert_eq!(order_row(&app, &number).await, ("delivered".to_owned(), 0));
+    let html = page(number.clone()).await;
+    assert!(!html.contains("Mark as d"), "{html}");
+
+    let actions: Vec<String> = audited(&app).await.into_iter().map(|(_, a, _)| a).collect();
+    assert_eq!(actions, ["order.fulfilled", "order.delivered"]);
+}
+
+/// The numbers of the orders the staff list shows for `filters`, and its problems.
+async fn listed(
+    app: &TestApp,
+    staff: &reqwest::Client,
+    filters: &[(&str, &str)],
+) -> (Vec<String>, Vec<String>) {
+    let (status, list) = call(app, staff, "staff_orders", filters).await;
+    assert_eq!(status, 200, "{list}");
+    let strings = |key: &str, field: Option<&str>| -> Vec<String> {
+        list[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| match field {
+                Some(field) => v[field].as_str().unwrap().to_owned(),
+                None => v.as_str().unwrap().to_owned(),
+            })
+            .collect()
+    };
+    (strings("orders", Some("number")), strings("problems", None))
+}
+
+#[tokio::test]
+async fn staff_filter_orders_by_status_day_and_email() {
+    let app = TestApp::seeded(3).await;
+    let sku = variant(&app, 10).await;
+    let (staff, _) = staff_signed_in(&app).await;
+    let (guest, key) = guest_at_checkout(&app, &sku, 1).await;
+    let (status, step) = pay_as(&app, &guest, &key, GOOD_CARD, "ann@example.test").await;
+    assert_eq!(status, 200, "{step}");
+    let paid = {
+        let path = step.as_object().unwrap().values().next().unwrap()["path"]
+            .as_str()
+            .unwrap();
+        order_number(path).to_owned()
+    };
+    let awaiting = order_paid_with(&app, &sku, ASKS_THE_BANK).await;
+    let today = app::staff::discounts::server::format_date(app::db::now_millis());
+    let day = 24 * 3600 * 1000;
+    let yesterday = app::staff::discounts::server::format_date(app::db::now_millis() - day);
+    let tomorrow = app::staff::discounts::server::format_date(app::db::now_millis() + day);
+    let both = vec![awaiting.clone(), paid.clone()];
+    let none: Vec<String> = Vec::new();
+
+    assert_eq!(listed(&app, &staff, &[]).await.0, both);
+    assert_eq!(
+        listed(&app, &staff, &[("status", "paid")]).await.0,
+        [paid.clone()]
+    );
+    assert_eq!(
+        listed(&app, &staff, &[("status", "awaiting_payment")])
+            .await
+            .0,
+        [awaiting.clone()]
+    );
+    assert_eq!(
+        listed(&app, &staff, &[("status", "delivered")]).await.0,
+        none
+    );
+    assert_eq!(
+        listed(&app, &staff, &[("email", "ANN@")]).await.0,
+        [paid.clone()]
+    );
+    assert_eq!(
+        listed(&app, &staff, &[("email", "guest")]).await.0,
+        [awaiting.clone()]
+    );
+    assert_eq!(
+        listed(&app, &staff, &[("from", &today), ("to", &today)])
+            .await
+            .0,
+        both
+    );
+    assert_eq!(listed(&app, &staff, &[("from", &tomorrow)]).await.0, none);
+    assert_eq!(listed(&app, &staff, &[("to", &yesterday)]).await.0, none);
+    assert_eq!(
+        listed(&app, &staff, &[("status", "paid"), ("email", "guest")])
+            .await
+            .0,
+        none
+    );
+    let (orders, problems) = listed(&app, &staff, &[("from", "2026-13-01")]).await;
+    assert_eq!(orders, both);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("YYYY-MM-DD"));
+
+    let html = staff
+        .get(format!("{}/admin/orders?status=paid", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&paid) && !html.contains(&awaiting), "{html}");
 }

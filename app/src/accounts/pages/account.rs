@@ -29,6 +29,7 @@ pub fn AccountPage() -> impl IntoView {
                 <p>"Signed in as " <strong>{account.email}</strong></p>
                 {(!account.email_verified).then(|| view! { <Unconfirmed sent_before=sent/> })}
                 {account.staff.then(|| view! {
+                    <p><a href="/admin">"Staff dashboard"</a></p>
                     <p><a href=crate::staff::orders::STAFF_ORDERS>"Manage the shop's orders"</a></p>
                     <p><a href=crate::staff::discounts::STAFF_DISCOUNTS>"Manage discount codes"</a></p>
                 })}

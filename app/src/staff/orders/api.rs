@@ -1,5 +1,6 @@
-//! The staff's server functions for orders: the list, one order with everything that
-//! happened to it, and cancelling or refunding it. Each starts with `require_staff`
+//! The staff's server functions for orders: the list and its filters, one order with
+//! everything that happened to it, cancelling or refunding it, and marking it dispatched
+//! or delivered. Each starts with `require_staff`
 //! (401 for nobody, 403 for a customer), whatever the page showed.
 
 use crate::forms::FormError;
@@ -10,6 +11,12 @@ use crate::orders::OrderStatus;
 use crate::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+mod list;
+mod moves;
+
+pub use list::{staff_orders, StaffOrderList, StaffOrders, ORDERS_PAGE_SIZE};
+pub use moves::{deliver_order, fulfil_order, DeliverOrder, FulfilOrder, MAX_TRACKING_CHARS};
 
 /// The longest reason kept with a cancellation or a refund.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -100,6 +107,10 @@ pub struct StaffOrderView {
     /// Oldest first.
     pub history: Vec<HistoryEntry>,
     pub can_cancel: bool,
+    /// The order's rules allow marking it dispatched now.
+    pub can_fulfil: bool,
+    /// The order's rules allow marking it delivered now.
+    pub can_deliver: bool,
     /// What cancelling gives back through the payment provider (a paid order's payment).
     pub cancel_refunds: Option<Money>,
     /// Why the order cannot be cancelled now, in the order rules' words.
@@ -117,14 +128,6 @@ pub struct OrderChanged {
     pub status_label: String,
     /// What happened, in a sentence for the page.
     pub message: String,
-}
-
-/// The newest 100 orders.
-#[server(prefix = "/rpc", endpoint = "staff_orders")]
-pub async fn staff_orders() -> Result<Vec<StaffOrderSummary>, AppError> {
-    let state = crate::state::AppState::from_context()?;
-    crate::accounts::request::require_staff(&state).await?;
-    Ok(super::server::reads::newest_orders(&state.db, 100).await?)
 }
 
 /// The order `number` with everything that happened to it; `None` if there is none.
@@ -158,7 +161,7 @@ pub async fn cancel_order(
         return Err(invalid(errors.on("reason", problem)));
     }
     let change = StaffChange {
-        staff_id: staff.id,
+        staff: &staff,
         reason: reason.trim(),
     };
     match cancel(&state.db, &*state.payments, &state.shop, &order, change).await? {
@@ -201,7 +204,7 @@ pub async fn refund_order(
     };
     let amount = Money::new(amount, order.currency);
     let change = StaffChange {
-        staff_id: staff.id,
+        staff: &staff,
         reason: reason.trim(),
     };
     match refund(

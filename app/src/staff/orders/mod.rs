@@ -1,11 +1,12 @@
-//! Orders for staff: `/admin/orders` lists the newest orders, `/admin/orders/{number}`
-//! shows one with its payments, refunds and history, and cancels or refunds it.
+//! Orders for staff: `/admin/orders` lists the orders (filtered by status, day and
+//! email), `/admin/orders/{number}` shows one with its payments, refunds and history,
+//! cancels or refunds it, and marks it dispatched or delivered.
 //!
 //! - `api`: the data the pages show and the server functions that read and change it.
 //! - `pages`: the pages; their forms work without JavaScript.
-//! - `server` (server only): cancelling and refunding, decided by the order's rules
-//!   ([`crate::orders::transition`]), through the payment provider, and the queries the
-//!   pages read.
+//! - `server` (server only): cancelling, refunding, dispatching and delivering, decided
+//!   by the order's rules ([`crate::orders::transition`]), through the payment provider,
+//!   and the queries the pages read.
 
 pub mod api;
 pub mod pages;

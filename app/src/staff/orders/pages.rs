@@ -1,99 +1,104 @@
 //! `/admin/orders` and `/admin/orders/{number}`. Both read through server functions that
 //! refuse anyone but staff: nobody signed in is sent to sign in, a customer reads that
-//! the page is for staff (HTTP 403). The cancel and refund forms are `ActionForm`s, so
-//! they work without JavaScript: the page then reads what happened from `?done=`.
+//! the page is for staff (HTTP 403). The cancel, refund, dispatch and delivery forms are
+//! `ActionForm`s, so they work without JavaScript: the page then reads what happened
+//! from `?done=`. The list is in `list`.
 
 use super::api::{
-    staff_order, staff_orders, CancelOrder, RefundOrder, StaffOrderSummary, StaffOrderView,
+    staff_order, CancelOrder, DeliverOrder, FulfilOrder, RefundOrder, StaffOrderView,
 };
+use super::STAFF_ORDERS;
 use crate::accounts::pages::utc_time;
 use crate::forms::{form_errors, Field, FormMessage};
 use crate::layout::{Loading, NotFound};
-use crate::staff::StaffOnly;
+use crate::staff::{StaffNav, StaffOnly};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-#[component]
-pub fn StaffOrdersPage() -> impl IntoView {
-    let orders = Resource::new(|| (), |_| staff_orders());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match orders.await {
-                    Ok(orders) => view! { <OrderList orders/> }.into_any(),
-                    Err(error) => view! { <StaffOnly error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+mod list;
+
+pub use list::{OrderTable, StaffOrdersPage};
+
+/// The forms of the order page: each answers with what it changed.
+#[derive(Clone, Copy)]
+struct OrderActions {
+    cancel: ServerAction<CancelOrder>,
+    refund: ServerAction<RefundOrder>,
+    fulfil: ServerAction<FulfilOrder>,
+    deliver: ServerAction<DeliverOrder>,
 }
 
-#[component]
-fn OrderList(orders: Vec<StaffOrderSummary>) -> impl IntoView {
-    let list = if orders.is_empty() {
-        view! { <p>"No orders have been placed yet."</p> }.into_any()
-    } else {
-        view! {
-            <table class="staff-table">
-                <caption>"The newest orders first (at most 100)"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Order"</th>
-                        <th scope="col">"Placed"</th>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col" class="money">"Total"</th>
-                        <th scope="col" class="money">"Refunded"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {orders.into_iter().map(|order| view! {
-                        <tr>
-                            <th scope="row">
-                                <a href=super::staff_order_path(&order.number)>{order.number.clone()}</a>
-                            </th>
-                            <td>{utc_time(order.placed_at)}</td>
-                            <td>{order.email}</td>
-                            <td>{order.status_label}</td>
-                            <td class="money">{order.grand_total.to_string()}</td>
-                            <td class="money">{order.refunded.to_string()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+impl OrderActions {
+    fn new() -> OrderActions {
+        OrderActions {
+            cancel: ServerAction::new(),
+            refund: ServerAction::new(),
+            fulfil: ServerAction::new(),
+            deliver: ServerAction::new(),
         }
-        .into_any()
-    };
-    view! {
-        <Title text="Orders"/>
-        <section class="staff-page">
-            <h1>"Orders"</h1>
-            {list}
-        </section>
+    }
+
+    /// Changes whenever any of the forms answered.
+    fn versions(self) -> [usize; 4] {
+        [
+            self.cancel.version().get(),
+            self.refund.version().get(),
+            self.fulfil.version().get(),
+            self.deliver.version().get(),
+        ]
+    }
+
+    /// What the last change did: from the forms' answers, or, after a post without
+    /// JavaScript, from `?done=`.
+    fn notices(self) -> impl Fn() -> Vec<String> + Send + Sync + 'static {
+        let posted = match use_query_map().read_untracked().get("done").as_deref() {
+            Some("cancelled") => Some("The order is cancelled."),
+            Some("refunded") => Some("The refund was made."),
+            Some("fulfilled") => Some("The order is marked dispatched."),
+            Some("delivered") => Some("The order is marked delivered."),
+            _ => None,
+        };
+        move || {
+            let answered: Vec<String> = [
+                self.cancel.value().get(),
+                self.refund.value().get(),
+                self.fulfil.value().get(),
+                self.deliver.value().get(),
+            ]
+            .into_iter()
+            .filter_map(|answer| match answer {
+                Some(Ok(changed)) => Some(changed.message),
+                _ => None,
+            })
+            .collect();
+            if answered.is_empty() {
+                posted.map(str::to_owned).into_iter().collect()
+            } else {
+                answered
+            }
+        }
     }
 }
 
 #[component]
 pub fn StaffOrderPage() -> impl IntoView {
     let params = use_params_map();
-    let cancel = ServerAction::<CancelOrder>::new();
-    let refund = ServerAction::<RefundOrder>::new();
+    let actions = OrderActions::new();
     let order = Resource::new(
         move || {
             (
                 params.read().get("number").unwrap_or_default(),
-                cancel.version().get(),
-                refund.version().get(),
+                actions.versions(),
             )
         },
-        |(number, _, _)| staff_order(number),
+        |(number, _)| staff_order(number),
     );
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match order.await {
-                    Ok(Some(order)) => view! { <OrderForStaff order cancel refund/> }.into_any(),
+                    Ok(Some(order)) => view! { <OrderForStaff order actions/> }.into_any(),
                     Ok(None) => view! { <NotFound/> }.into_any(),
                     Err(error) => view! { <StaffOnly error/> }.into_any(),
                 }
@@ -102,45 +107,15 @@ pub fn StaffOrderPage() -> impl IntoView {
     }
 }
 
-/// What the last change did: from the form's answer, or, after a post without
-/// JavaScript, from `?done=`.
-fn change_notices(
-    cancel: ServerAction<CancelOrder>,
-    refund: ServerAction<RefundOrder>,
-) -> impl Fn() -> Vec<String> + Send + Sync + 'static {
-    let posted = match use_query_map().read_untracked().get("done").as_deref() {
-        Some("cancelled") => Some("The order is cancelled."),
-        Some("refunded") => Some("The refund was made."),
-        _ => None,
-    };
-    move || {
-        let answered: Vec<String> = [cancel.value().get(), refund.value().get()]
-            .into_iter()
-            .filter_map(|answer| match answer {
-                Some(Ok(changed)) => Some(changed.message),
-                _ => None,
-            })
-            .collect();
-        if answered.is_empty() {
-            posted.map(str::to_owned).into_iter().collect()
-        } else {
-            answered
-        }
-    }
-}
-
 #[component]
-fn OrderForStaff(
-    order: StaffOrderView,
-    cancel: ServerAction<CancelOrder>,
-    refund: ServerAction<RefundOrder>,
-) -> impl IntoView {
-    let notices = change_notices(cancel, refund);
+fn OrderForStaff(order: StaffOrderView, actions: OrderActions) -> impl IntoView {
+    let notices = actions.notices();
     view! {
         <Title text=format!("Order {} (staff)", order.number)/>
         <section class="staff-page">
-            <p><a href="/admin/orders">"All orders"</a></p>
-            <h1>"Order " {order.number.clone()}</h1>
+            <StaffNav/>
+            <p><a href=STAFF_ORDERS>"All orders"</a></p>
+            <h1>{format!("Order {}", order.number)}</h1>
             {move || notices().into_iter().map(|notice| view! {
                 <p class="notice" role="status">{notice}</p>
             }).collect_view()}
@@ -162,10 +137,41 @@ fn OrderForStaff(
             <Payments order=order.clone()/>
             <Refunds order=order.clone()/>
             <History order=order.clone()/>
-            <CancelForm order=order.clone() cancel/>
-            <RefundForm order refund/>
+            <MoveForms order=order.clone() actions/>
+            <CancelForm order=order.clone() cancel=actions.cancel/>
+            <RefundForm order refund=actions.refund/>
         </section>
     }
+}
+
+/// Marking the order dispatched or delivered, when its rules allow.
+#[component]
+fn MoveForms(order: StaffOrderView, actions: OrderActions) -> impl IntoView {
+    if !order.can_fulfil && !order.can_deliver {
+        return ().into_any();
+    }
+    let fulfil_errors = form_errors(actions.fulfil.value());
+    let deliver_errors = form_errors(actions.deliver.value());
+    let (fulfil_number, deliver_number) = (order.number.clone(), order.number.clone());
+    view! {
+        <h2>"Dispatch and delivery"</h2>
+        {order.can_fulfil.then(|| view! {
+            <FormMessage errors=fulfil_errors/>
+            <ActionForm action=actions.fulfil attr:class="account-form">
+                <input type="hidden" name="number" value=fulfil_number/>
+                <Field errors=fulfil_errors id="fulfil-tracking" name="tracking" label="Tracking number (optional)" autocomplete="off"/>
+                <button type="submit">"Mark as dispatched"</button>
+            </ActionForm>
+        })}
+        {order.can_deliver.then(|| view! {
+            <FormMessage errors=deliver_errors/>
+            <ActionForm action=actions.deliver attr:class="account-form">
+                <input type="hidden" name="number" value=deliver_number/>
+                <button type="submit">"Mark as delivered"</button>
+            </ActionForm>
+        })}
+    }
+    .into_any()
 }
 
 #[component]

@@ -1,4 +1,5 @@
-//! Staff changes to an order: cancelling and refunding. The order's rules
+//! Staff changes to an order: cancelling, refunding, and marking it dispatched or
+//! delivered; each is written to the staff audit log in its transaction. The order's rules
 //! ([`crate::orders::transition`]) decide whether a change may happen; the payment
 //! provider is asked first, so a refusal or an outage changes nothing; then one
 //! transaction moves the order with a conditional UPDATE (`… WHERE status = $ AND
@@ -8,14 +9,18 @@
 //! The order as these changes read it is an [`OrderState`]; what the staff pages read is
 //! in [`reads`].
 
+mod moves;
 pub mod reads;
 mod state;
 
 #[cfg(test)]
 mod tests;
 
+pub use moves::advance;
+use moves::audit;
 pub use state::{order_state, OrderState, TakenPayment};
 
+use crate::accounts::server::User;
 use crate::checkout::server::{add_order_link, record_event, release_holdings};
 use crate::db::{now_millis, Db};
 use crate::email::Shop;
@@ -27,7 +32,7 @@ use sqlx::{Any, Transaction};
 /// Who made a change, and why (kept in the order's history).
 #[derive(Debug, Clone, Copy)]
 pub struct StaffChange<'a> {
-    pub staff_id: i64,
+    pub staff: &'a User,
     pub reason: &'a str,
 }
 
@@ -134,7 +139,7 @@ pub async fn refund(
         Some(order.status.as_str()),
         to.as_str(),
         "staff",
-        Some(change.staff_id),
+        Some(change.staff.id),
         Some(&note),
     )
     .await?;
@@ -148,6 +153,15 @@ pub async fn refund(
     }
     let subject = format!("A refund for your {} order {number}", shop.name());
     notify(&mut tx, shop, order, &subject, &paragraphs).await?;
+    audit(
+        &mut tx,
+        "order.refunded",
+        order,
+        to,
+        order.refunded_total + amount.amount,
+        change,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(Changed {
         status: to,
@@ -210,7 +224,7 @@ pub async fn cancel(
         Some(order.status.as_str()),
         to.as_str(),
         "staff",
-        Some(change.staff_id),
+        Some(change.staff.id),
         Some(&note),
     )
     .await?;
@@ -225,6 +239,15 @@ pub async fn cancel(
     });
     let subject = format!("Your {} order {number} is cancelled", shop.name());
     notify(&mut tx, shop, order, &subject, &paragraphs).await?;
+    audit(
+        &mut tx,
+        "order.cancelled",
+        order,
+        to,
+        order.refunded_total + refunded_now,
+        change,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(Changed {
         status: to,
@@ -325,7 +348,7 @@ async fn add_refund(
     .bind(change.reason)
     .bind(provider)
     .bind(reference)
-    .bind(change.staff_id)
+    .bind(change.staff.id)
     .bind(now_millis())
     .execute(&mut **tx)
     .await?;

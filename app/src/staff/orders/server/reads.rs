@@ -1,10 +1,11 @@
-//! What the staff's order pages read: the newest orders, and one order with its lines,
-//! payment attempts, refunds and history, and what can be done to it now.
+//! What the staff's order pages read: the orders (filtered by status, day and email),
+//! and one order with its lines, payment attempts, refunds and history, and what can be
+//! done to it now.
 
 use super::{order_state, OrderState};
 use crate::db::Db;
 use crate::money::{Currency, Money};
-use crate::orders::{format_order_number, OrderStatus};
+use crate::orders::{format_order_number, OrderEventKind, OrderStatus};
 use crate::staff::orders::api::{
     HistoryEntry, PaymentAttempt, RefundRecord, StaffOrderLine, StaffOrderSummary, StaffOrderView,
 };
@@ -19,15 +20,63 @@ fn status_label(status: &str) -> String {
 
 /// The newest `limit` orders, newest first.
 pub async fn newest_orders(db: &Db, limit: i64) -> Result<Vec<StaffOrderSummary>, sqlx::Error> {
+    let (orders, _) = filtered_orders(db, &OrderFilter::default(), limit).await?;
+    Ok(orders)
+}
+
+/// Which orders the staff list shows; the default shows them all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderFilter {
+    pub status: Option<OrderStatus>,
+    /// Placed at or after (Unix milliseconds, UTC).
+    pub from: i64,
+    /// Placed before.
+    pub until: i64,
+    /// Part of the order's email address.
+    pub email: String,
+    /// From 1.
+    pub page: i64,
+}
+
+impl Default for OrderFilter {
+    fn default() -> OrderFilter {
+        OrderFilter {
+            status: None,
+            from: i64::MIN,
+            until: i64::MAX,
+            email: String::new(),
+            page: 1,
+        }
+    }
+}
+
+/// One page of `page_size` orders matching `filter`, newest first, and whether more follow.
+pub async fn filtered_orders(
+    db: &Db,
+    filter: &OrderFilter,
+    page_size: i64,
+) -> Result<(Vec<StaffOrderSummary>, bool), sqlx::Error> {
+    let page = filter.page.max(1);
+    // An empty parameter switches its condition off, so one statement serves every filter.
     let rows: Vec<(i64, i64, String, String, i64, i64, String)> = sqlx::query_as(
         "SELECT id, created_at, email, status, grand_total, refunded_total, currency
-         FROM orders ORDER BY id DESC LIMIT $1",
+         FROM orders
+         WHERE ($1 = '' OR status = $1) AND created_at >= $2 AND created_at < $3
+           AND ($4 = '' OR email LIKE '%' || lower($4) || '%')
+         ORDER BY id DESC LIMIT $5 OFFSET $6",
     )
-    .bind(limit)
+    .bind(filter.status.map_or("", |status| status.as_str()))
+    .bind(filter.from)
+    .bind(filter.until)
+    .bind(filter.email.trim())
+    .bind(page_size + 1)
+    .bind((page - 1) * page_size)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
+    let more = rows.len() as i64 > page_size;
+    let orders = rows
         .into_iter()
+        .take(page_size as usize)
         .map(
             |(id, placed_at, email, status, total, refunded, currency)| {
                 let currency: Currency = currency.parse().unwrap_or(Currency::GBP);
@@ -41,7 +90,8 @@ pub async fn newest_orders(db: &Db, limit: i64) -> Result<Vec<StaffOrderSummary>
                 }
             },
         )
-        .collect())
+        .collect();
+    Ok((orders, more))
 }
 
 #[derive(sqlx::FromRow)]
@@ -100,6 +150,8 @@ pub async fn order_view(db: &Db, order_id: i64) -> Result<Option<StaffOrderView>
         refunds: refunds(db, &state).await?,
         history: history(db, order_id).await?,
         can_cancel: cancel_refused.is_none(),
+        can_fulfil: state.status.allows(OrderEventKind::Fulfil),
+        can_deliver: state.status.allows(OrderEventKind::Deliver),
         cancel_refunds,
         cancel_refused,
         refundable,

@@ -59,7 +59,7 @@ impl PaymentProvider for Scripted {
 struct Fixture {
     test: TestDb,
     variant_id: i64,
-    staff_id: i64,
+    staff: crate::accounts::server::User,
 }
 
 /// A shop with one variant holding 5, and a member of staff.
@@ -101,10 +101,14 @@ async fn shop() -> Fixture {
     let CreateUser::Created { id: staff_id } = created else {
         panic!("{created:?}")
     };
+    let staff = crate::accounts::server::user_by_id(&test.db, staff_id)
+        .await
+        .unwrap()
+        .unwrap();
     Fixture {
         test,
         variant_id,
-        staff_id,
+        staff,
     }
 }
 
@@ -162,9 +166,9 @@ impl Fixture {
         crate::email::Shop::default()
     }
 
-    fn change(&self) -> StaffChange<'static> {
+    fn change(&self) -> StaffChange<'_> {
         StaffChange {
-            staff_id: self.staff_id,
+            staff: &self.staff,
             reason: "arrived damaged",
         }
     }
