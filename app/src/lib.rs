@@ -101,10 +101,20 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/addresses") view=AddressesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=staff::dashboard::pages::StaffDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/stock") view=staff::stock::pages::StaffStockPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/customers") view=staff::customers::pages::StaffCustomersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/customers/:id") view=staff::customers::pages::StaffCustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=staff::orders::pages::StaffOrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:number") view=staff::orders::pages::StaffOrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/discounts") view=staff::discounts::pages::StaffDiscountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/discounts/:id") view=staff::discounts::pages::StaffDiscountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=staff::audit::pages::StaffAuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products") view=staff::products::pages::StaffProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products/new") view=staff::products::pages::StaffNewProductPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products/:id") view=staff::products::pages::StaffProductPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/categories") view=staff::categories::pages::StaffCategoriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/categories/:id") view=staff::categories::pages::StaffCategoryPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -1,10 +1,8 @@
 // Staff at work under /admin: refunding part of a shopper's order, and creating a
-// discount code. The staff account is made by serve-fresh-shop.sh.
+// discount code.
 import { test, expect } from "./shop";
 import { addAProductToTheCart, fillTheForm, newEmail } from "./checkout-steps";
-
-const STAFF_EMAIL = process.env.BAZAAR_E2E_STAFF_EMAIL ?? "staff@shop.test";
-const STAFF_PASSWORD = process.env.BAZAAR_E2E_STAFF_PASSWORD ?? "counter-staff-2026";
+import { signInAsStaff } from "./staff-steps";
 
 test("staff refund part of an order and create a discount code", async ({ page, shop }) => {
   // A shopper's paid order.
@@ -18,13 +16,7 @@ test("staff refund part of an order and create a discount code", async ({ page, 
   const number = page.url().split("/orders/")[1].split("?")[0];
 
   // Staff sign in and find it.
-  await page.goto("/login");
-  await shop.checkAccessibility();
-  await page.getByLabel("Email").fill(STAFF_EMAIL);
-  await page.getByLabel("Password").fill(STAFF_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  await shop.checkAccessibility();
+  await signInAsStaff(page, shop.checkAccessibility);
   await page.getByRole("link", { name: "Manage the shop's orders" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Orders" })).toBeVisible();
   await shop.checkAccessibility();
