@@ -81,6 +81,37 @@ impl Money {
     pub fn new(amount: i64, currency: Currency) -> Self {
         Money { amount, currency }
     }
+
+    /// An amount as staff type it in a form ("5", "5.00", "£5.00"; no sign), in
+    /// `currency`. The currency's own symbol is forgiven: "£0.00" starts with "£".
+    #[cfg(feature = "ssr")]
+    pub fn typed(typed: &str, currency: Currency) -> Option<Money> {
+        let zero = Money::new(0, currency).to_string();
+        let symbol: String = zero.chars().take_while(|c| !c.is_ascii_digit()).collect();
+        let typed = typed.trim();
+        let typed = typed
+            .strip_prefix(symbol.as_str())
+            .filter(|_| !symbol.is_empty())
+            .unwrap_or(typed);
+        crate::catalog::transfer::values::parse_price(typed, currency)
+            .map(|amount| Money::new(amount, currency))
+    }
+
+    /// "12.05" for 1205 minor units of a two-decimal currency: how a form shows an
+    /// amount, so that [`Money::typed`] reads it back.
+    pub fn plain(&self) -> String {
+        let exponent = self.currency.exponent();
+        if exponent == 0 {
+            return self.amount.to_string();
+        }
+        let scale = 10_i64.pow(exponent);
+        format!(
+            "{}.{:0width$}",
+            self.amount / scale,
+            self.amount % scale,
+            width = exponent as usize
+        )
+    }
 }
 
 impl fmt::Display for Money {

@@ -21,6 +21,12 @@ pub struct StoredCode {
     pub code: DiscountCode,
 }
 
+/// A code's columns, as [`CodeRow`] reads them.
+const SELECT_CODE: &str = "SELECT id, code, CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS active,
+        kind, basis_points, amount, currency, minimum_subtotal, starts_at, ends_at,
+        usage_limit, per_customer_limit, times_used
+    FROM discount_codes";
+
 #[derive(sqlx::FromRow)]
 struct CodeRow {
     id: i64,
@@ -51,12 +57,8 @@ pub async fn find_code(
     customer: &str,
 ) -> Result<(CodeAttempt, Option<i64>), sqlx::Error> {
     let wanted = normalise_code(typed);
-    let row: Option<CodeRow> = sqlx::query_as(
-        "SELECT id, code, CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS active, kind, basis_points, amount, currency, minimum_subtotal,
-                starts_at, ends_at, usage_limit, per_customer_limit, times_used
-         FROM discount_codes WHERE code = $1",
-    )
-    .bind(&wanted)
+    let row: Option<CodeRow> = sqlx::query_as(&format!("{SELECT_CODE} WHERE code = $1"))
+        .bind(&wanted)
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else {
@@ -92,6 +94,28 @@ pub async fn find_code(
         },
         Some(id),
     ))
+}
+
+/// The code `code_id` as it is stored, read in the caller's transaction (what the
+/// staff audit log keeps as a change's "before").
+pub(crate) async fn code_in(
+    tx: &mut Transaction<'_, Any>,
+    code_id: i64,
+) -> Result<Option<DiscountCode>, sqlx::Error> {
+    let row: Option<CodeRow> = sqlx::query_as(&format!("{SELECT_CODE} WHERE id = $1"))
+        .bind(code_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let scopes: Vec<(Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT category_id, product_id FROM discount_code_scopes WHERE code_id = $1",
+    )
+    .bind(code_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(Some(code_from(row, &scopes)))
 }
 
 /// What a stored code gives, from its `kind`, `basis_points`, `amount` and `currency`

@@ -609,13 +609,13 @@ async fn staff_filter_orders_by_status_day_and_email() {
     assert_eq!(listed(&app, &staff, &[]).await.0, both);
     assert_eq!(
         listed(&app, &staff, &[("status", "paid")]).await.0,
-        [paid.clone()]
+        vec![paid.clone()]
     );
     assert_eq!(
         listed(&app, &staff, &[("status", "awaiting_payment")])
             .await
             .0,
-        [awaiting.clone()]
+        vec![awaiting.clone()]
     );
     assert_eq!(
         listed(&app, &staff, &[("status", "delivered")]).await.0,
@@ -623,11 +623,11 @@ async fn staff_filter_orders_by_status_day_and_email() {
     );
     assert_eq!(
         listed(&app, &staff, &[("email", "ANN@")]).await.0,
-        [paid.clone()]
+        vec![paid.clone()]
     );
     assert_eq!(
         listed(&app, &staff, &[("email", "guest")]).await.0,
-        [awaiting.clone()]
+        vec![awaiting.clone()]
     );
     assert_eq!(
         listed(&app, &staff, &[("from", &today), ("to", &today)])

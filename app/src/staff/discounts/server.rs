@@ -14,8 +14,6 @@ use crate::db::Db;
 use crate::money::{Currency, Money};
 use crate::pricing::{normalise_code, percent_text, AppliesTo, DiscountCode, DiscountKind};
 use crate::staff::audit::server::{record, snapshot, StaffAction};
-use fields::plain_amount;
-use sqlx::{Any, Transaction};
 
 /// The comma-separated slugs typed, as the code's scope, or which of them are unknown.
 pub async fn resolve_scopes(
@@ -132,7 +130,7 @@ pub async fn save_code(
         return Ok(Saved::Duplicate);
     }
     let before = match code_id {
-        Some(id) => stored_code(&mut tx, id).await?,
+        Some(id) => crate::checkout::discounts::code_in(&mut tx, id).await?,
         None => None,
     };
     let written =
@@ -220,37 +218,6 @@ pub async fn save_code(
     record(&mut tx, action).await?;
     tx.commit().await?;
     Ok(Saved::Saved(id))
-}
-
-/// A code's columns as they are stored, for the audit log's "before".
-#[derive(sqlx::FromRow, serde::Serialize)]
-struct StoredCode {
-    code: String,
-    active: i64,
-    kind: String,
-    basis_points: Option<i64>,
-    amount: Option<i64>,
-    currency: String,
-    minimum_subtotal: Option<i64>,
-    starts_at: Option<i64>,
-    ends_at: Option<i64>,
-    usage_limit: Option<i64>,
-    per_customer_limit: Option<i64>,
-}
-
-async fn stored_code(
-    tx: &mut Transaction<'_, Any>,
-    code_id: i64,
-) -> Result<Option<StoredCode>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT code, CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS active, kind,
-                basis_points, amount, currency, minimum_subtotal, starts_at, ends_at,
-                usage_limit, per_customer_limit
-         FROM discount_codes WHERE id = $1",
-    )
-    .bind(code_id)
-    .fetch_optional(&mut **tx)
-    .await
 }
 
 /// Switches the code `code_id` on or off: its name, or none if there is no such code.
@@ -350,7 +317,7 @@ fn staff_view(
     let kind = kind_from(&row.kind, row.basis_points, row.amount, currency);
     let value = match &kind {
         DiscountKind::Percentage { basis_points } => percent_text(i64::from(*basis_points)),
-        DiscountKind::FixedAmount { amount } => plain_amount(amount.amount, currency),
+        DiscountKind::FixedAmount { amount } => amount.plain(),
         DiscountKind::FreeShipping => String::new(),
     };
     let description = capitalised(&kind.describe());
@@ -361,7 +328,7 @@ fn staff_view(
         value,
         minimum_subtotal: row
             .minimum_subtotal
-            .map(|m| plain_amount(m, currency))
+            .map(|m| Money::new(m, currency).plain())
             .unwrap_or_default(),
         starts: row.starts_at.map(format_date).unwrap_or_default(),
         // The last day it works is the day before it stops.

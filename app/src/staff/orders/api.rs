@@ -187,7 +187,7 @@ pub async fn refund_order(
         .keep("amount", &amount)
         .keep("reason", &reason);
     let order = order_to_change(&state, &number).await?;
-    let amount = parse_amount(&amount, order.currency);
+    let amount = Money::typed(&amount, order.currency).map(|m| m.amount);
     let problem = reason_problem(&reason);
     let (Some(amount), None) = (amount, &problem) else {
         let mut errors = errors;
@@ -242,20 +242,6 @@ fn reason_problem(reason: &str) -> Option<String> {
     } else {
         None
     }
-}
-
-/// An amount as staff type it ("5", "5.00", "£5.00") in minor units of `currency`.
-#[cfg(feature = "ssr")]
-fn parse_amount(typed: &str, currency: crate::money::Currency) -> Option<i64> {
-    // The currency's own symbol is forgiven: "£0.00" starts with "£".
-    let zero = Money::new(0, currency).to_string();
-    let symbol: String = zero.chars().take_while(|c| !c.is_ascii_digit()).collect();
-    let typed = typed.trim();
-    let typed = typed
-        .strip_prefix(symbol.as_str())
-        .filter(|_| !symbol.is_empty())
-        .unwrap_or(typed);
-    crate::catalog::transfer::values::parse_price(typed, currency)
 }
 
 /// The order `number` as it stands, or the form's "no such order" (404).

@@ -6,7 +6,7 @@
 mod read;
 mod store;
 
-pub use read::{parse_amount, plain_amount, read_fields, slug_from, FieldProblems, ProductDraft};
+pub use read::{read_fields, slug_from, FieldProblems, ProductDraft};
 pub use store::{delete_product, store_product, ProductSnapshot, Stored};
 
 use super::api::{
@@ -229,10 +229,10 @@ fn form_fields(product: &ProductSnapshot) -> ProductFields {
                     id: v.id.to_string(),
                     sku: v.sku.clone(),
                     options: v.title.clone(),
-                    price: plain_amount(v.price_amount, currency),
+                    price: Money::new(v.price_amount, currency).plain(),
                     compare_at: v
                         .compare_at_amount
-                        .map(|a| plain_amount(a, currency))
+                        .map(|a| Money::new(a, currency).plain())
                         .unwrap_or_default(),
                     stock: v.stock.to_string(),
                     remove: String::new(),

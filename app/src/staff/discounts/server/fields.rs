@@ -55,7 +55,7 @@ pub fn parse_fields(
                 None
             }
         },
-        "fixed_amount" => match parse_money(value, currency) {
+        "fixed_amount" => match Money::typed(value, currency).map(|m| m.amount) {
             Some(amount) if amount > 0 => Some(DiscountKind::FixedAmount {
                 amount: Money::new(amount, currency),
             }),
@@ -71,7 +71,7 @@ pub fn parse_fields(
         }
     };
     let minimum_subtotal = optional(&fields.minimum_subtotal, |typed| {
-        parse_money(typed, currency).map(|amount| Money::new(amount, currency))
+        Money::typed(typed, currency)
     });
     if minimum_subtotal.is_err() {
         problem(
@@ -182,18 +182,6 @@ fn parse_decimal(typed: &str, decimals: u32) -> Option<i64> {
     Some(whole * 10_i64.pow(decimals) + fraction)
 }
 
-/// An amount as staff type it ("5", "5.00", "£5.00") in minor units of `currency`.
-fn parse_money(typed: &str, currency: Currency) -> Option<i64> {
-    // The currency's own symbol is forgiven: "£0.00" starts with "£".
-    let zero = Money::new(0, currency).to_string();
-    let symbol: String = zero.chars().take_while(|c| !c.is_ascii_digit()).collect();
-    let typed = typed
-        .strip_prefix(symbol.as_str())
-        .filter(|_| !symbol.is_empty())
-        .unwrap_or(typed);
-    crate::catalog::transfer::values::parse_price(typed, currency)
-}
-
 /// Midnight UTC starting the day `YYYY-MM-DD`, in Unix milliseconds.
 pub fn parse_date(typed: &str) -> Option<i64> {
     let mut parts = typed.split('-');
@@ -232,21 +220,6 @@ pub fn parse_date(typed: &str) -> Option<i64> {
 pub fn format_date(millis: i64) -> String {
     let (year, month, day) = crate::calendar::civil_from_days(millis.div_euclid(DAY_MILLIS));
     format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// "5.00" for 500 minor units of a two-decimal currency: the form's way of writing it.
-pub fn plain_amount(amount: i64, currency: Currency) -> String {
-    let exponent = currency.exponent();
-    if exponent == 0 {
-        return amount.to_string();
-    }
-    let scale = 10_i64.pow(exponent);
-    format!(
-        "{}.{:0width$}",
-        amount / scale,
-        amount % scale,
-        width = exponent as usize
-    )
 }
 
 #[cfg(test)]
@@ -311,6 +284,6 @@ mod tests {
         assert_eq!(crate::pricing::percent_text(1250), "12.5");
         assert_eq!(crate::pricing::percent_text(1000), "10");
         assert_eq!(crate::pricing::percent_text(5), "0.05");
-        assert_eq!(plain_amount(505, Currency::GBP), "5.05");
+        assert_eq!(Money::new(505, Currency::GBP).plain(), "5.05");
     }
 }

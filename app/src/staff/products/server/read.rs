@@ -61,34 +61,6 @@ pub fn is_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// "12.5" or "£12.50" in minor units of `currency`; no sign.
-pub fn parse_amount(typed: &str, currency: Currency) -> Option<i64> {
-    // The currency's own symbol is forgiven: "£0.00" starts with "£".
-    let zero = Money::new(0, currency).to_string();
-    let symbol: String = zero.chars().take_while(|c| !c.is_ascii_digit()).collect();
-    let typed = typed.trim();
-    let typed = typed
-        .strip_prefix(symbol.as_str())
-        .filter(|_| !symbol.is_empty())
-        .unwrap_or(typed);
-    crate::catalog::transfer::values::parse_price(typed, currency)
-}
-
-/// 1250 → "12.50" for a two-decimal currency: the form's way of writing an amount.
-pub fn plain_amount(amount: i64, currency: Currency) -> String {
-    let exponent = currency.exponent();
-    if exponent == 0 {
-        return amount.to_string();
-    }
-    let scale = 10_i64.pow(exponent);
-    format!(
-        "{}.{:0width$}",
-        amount / scale,
-        amount % scale,
-        width = exponent as usize
-    )
-}
-
 fn ticked(value: &str) -> bool {
     !value.trim().is_empty()
 }
@@ -202,7 +174,7 @@ pub fn read_fields(fields: &ProductFields, currency: Currency) -> (ProductDraft,
                 format!("Another variant on this form has the SKU {sku}."),
             );
         }
-        let price = parse_amount(&variant.price, currency);
+        let price = Money::typed(&variant.price, currency).map(|m| m.amount);
         if price.is_none() {
             problem(
                 field("price"),
@@ -211,7 +183,7 @@ pub fn read_fields(fields: &ProductFields, currency: Currency) -> (ProductDraft,
         }
         let compare_at = match variant.compare_at.trim() {
             "" => None,
-            typed => match parse_amount(typed, currency) {
+            typed => match Money::typed(typed, currency).map(|m| m.amount) {
                 None => {
                     problem(
                         field("compare_at"),
@@ -320,13 +292,26 @@ mod tests {
 
     #[test]
     fn prices_are_read_as_staff_type_them_and_the_was_price_must_be_higher() {
-        assert_eq!(parse_amount("£12.50", Currency::GBP), Some(1250));
-        assert_eq!(parse_amount("12.5", Currency::GBP), Some(1250));
-        assert_eq!(parse_amount("12", Currency::GBP), Some(1200));
+        assert_eq!(
+            Money::typed("£12.50", Currency::GBP).map(|m| m.amount),
+            Some(1250)
+        );
+        assert_eq!(
+            Money::typed("12.5", Currency::GBP).map(|m| m.amount),
+            Some(1250)
+        );
+        assert_eq!(
+            Money::typed("12", Currency::GBP).map(|m| m.amount),
+            Some(1200)
+        );
         for bad in ["-1", "12.345", "twelve", ""] {
-            assert_eq!(parse_amount(bad, Currency::GBP), None, "{bad}");
+            assert_eq!(
+                Money::typed(bad, Currency::GBP).map(|m| m.amount),
+                None,
+                "{bad}"
+            );
         }
-        assert_eq!(plain_amount(1205, Currency::GBP), "12.05");
+        assert_eq!(Money::new(1205, Currency::GBP).plain(), "12.05");
         let mut row = variant("A-1", "10.00");
         row.compare_at = "12.00".to_owned();
         let (draft, problems) = read_fields(&form(vec![row.clone()]), Currency::GBP);
