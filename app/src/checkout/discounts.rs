@@ -22,7 +22,8 @@ pub struct StoredCode {
 }
 
 /// A code's columns, as [`CodeRow`] reads them.
-const SELECT_CODE: &str = "SELECT id, code, CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS active,
+const SELECT_CODE: &str =
+    "SELECT id, code, CAST(CASE WHEN active THEN 1 ELSE 0 END AS BIGINT) AS active,
         kind, basis_points, amount, currency, minimum_subtotal, starts_at, ends_at,
         usage_limit, per_customer_limit, times_used
     FROM discount_codes";
@@ -59,8 +60,8 @@ pub async fn find_code(
     let wanted = normalise_code(typed);
     let row: Option<CodeRow> = sqlx::query_as(&format!("{SELECT_CODE} WHERE code = $1"))
         .bind(&wanted)
-    .fetch_optional(db.pool())
-    .await?;
+        .fetch_optional(db.pool())
+        .await?;
     let Some(row) = row else {
         return Ok((
             CodeAttempt::Unknown {

@@ -454,7 +454,10 @@ async fn every_change_to_a_code_is_in_the_audit_log_for_staff_only() {
     let updated = &entries[1];
     let before: Value = serde_json::from_str(updated["before"].as_str().unwrap()).unwrap();
     let after: Value = serde_json::from_str(updated["after"].as_str().unwrap()).unwrap();
-    assert_eq!(before["kind"]["Percentage"]["basis_points"], 1000, "{before}");
+    assert_eq!(
+        before["kind"]["Percentage"]["basis_points"], 1000,
+        "{before}"
+    );
     assert_eq!(after["kind"]["Percentage"]["basis_points"], 1500, "{after}");
 
     // The page, filtered to one action: a link staff can share.
