@@ -309,6 +309,7 @@ pub async fn place_order(
         .await?;
     }
     record_order_movements(&mut tx, order_id, StockReason::Sold).await?;
+    note_shown_availability(&mut tx, order_id, StockChange::Taken).await?;
     record_event(
         &mut tx,
         order_id,
@@ -472,6 +473,45 @@ pub(crate) async fn release_holdings(
     .execute(&mut **tx)
     .await?;
     record_order_movements(tx, order_id, StockReason::OrderCancelled).await?;
+    note_shown_availability(tx, order_id, StockChange::GivenBack).await?;
+    Ok(())
+}
+
+/// Which way an order just moved its lines' stock.
+#[derive(Clone, Copy)]
+enum StockChange {
+    Taken,
+    GivenBack,
+}
+
+/// Tells the catalog's change feed (search, and the page cache keyed by its revision)
+/// about the products whose shown availability the order's stock change moved: a
+/// variant the storefront counts ("Only 3 left", "Out of stock") before or after it.
+/// Plentiful stock is shown as "In stock" either way, so most orders record nothing and
+/// leave the catalog's revision (and every cached page) alone.
+async fn note_shown_availability(
+    tx: &mut Transaction<'_, Any>,
+    order_id: i64,
+    change: StockChange,
+) -> Result<(), sqlx::Error> {
+    // The stock the shopper saw is the lower side of the change: now after a sale,
+    // before (now minus the quantity) after a return.
+    let given_back = match change {
+        StockChange::Taken => 0_i64,
+        StockChange::GivenBack => 1,
+    };
+    let products: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT v.product_id FROM order_lines l JOIN variants v ON v.id = l.variant_id
+         WHERE l.order_id = $1 AND v.stock - $2 * l.quantity <= $3",
+    )
+    .bind(order_id)
+    .bind(given_back)
+    .bind(crate::catalog::api::LOW_STOCK)
+    .fetch_all(&mut **tx)
+    .await?;
+    if !products.is_empty() {
+        crate::catalog::writes::record_changes(tx, &products).await?;
+    }
     Ok(())
 }
 

@@ -3,7 +3,9 @@
 //! change, and the low-stock list.
 
 use crate::accounts::{browser, call};
-use crate::checkout::{guest_at_checkout, order_number, pay_as, stock, variant, ASKS_THE_BANK};
+use crate::checkout::{
+    guest_at_checkout, order_number, pay_as, stock, variant, ASKS_THE_BANK, GOOD_CARD,
+};
 use crate::helpers::TestApp;
 use crate::staff::{add_account, signed_in, staff_signed_in, CUSTOMER, STAFF};
 use app::accounts::server::Role;
@@ -281,11 +283,7 @@ async fn the_storefront_shows_the_stock_after_an_adjustment() {
     let (staff, _) = staff_signed_in(&app).await;
     let path = product_path(&app, &sku).await;
     // Only this variant: the product page shows its stock.
-    sqlx::query("DELETE FROM variants WHERE product_id = (SELECT product_id FROM variants WHERE sku = $1) AND sku <> $1")
-        .bind(&sku)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    only_variant(&app, &sku).await;
     let (_, html) = app.page(&path).await;
     assert!(html.contains("In stock"), "{html}");
 
@@ -426,4 +424,59 @@ async fn concurrent_counts_and_changes_keep_a_consistent_history() {
         assert_eq!(pair[0].0, pair[1].1, "{steps:?}");
     }
     assert_eq!(stock(&app, &sku).await, steps[0].1);
+}
+
+/// Leaves `sku` the only variant of its product, so the product page shows its stock.
+async fn only_variant(app: &TestApp, sku: &str) {
+    sqlx::query("DELETE FROM variants WHERE product_id = (SELECT product_id FROM variants WHERE sku = $1) AND sku <> $1")
+        .bind(sku)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn sales_and_cancellations_change_the_availability_every_shopper_sees() {
+    let app = TestApp::seeded(3).await;
+    let sku = variant(&app, 6).await;
+    only_variant(&app, &sku).await;
+    let (staff, _) = staff_signed_in(&app).await;
+    let path = product_path(&app, &sku).await;
+    // Shoppers without a session are answered from the page cache, kept per catalog
+    // revision: the page below is the cached one unless the order moved the revision.
+    let (_, html) = app.page(&path).await;
+    assert!(html.contains("In stock"), "{html}");
+
+    let (guest, key) = guest_at_checkout(&app, &sku, 2).await;
+    let (status, step) = pay_as(&app, &guest, &key, GOOD_CARD, "first@shop.test").await;
+    assert_eq!(status, 200, "{step}");
+    app.search.refresh(&app.db).await.unwrap();
+    let (_, html) = app.page(&path).await;
+    assert!(html.contains("Only 4 left"), "{html}");
+
+    let (guest, key) = guest_at_checkout(&app, &sku, 1).await;
+    let (status, step) = pay_as(&app, &guest, &key, ASKS_THE_BANK, "second@shop.test").await;
+    assert_eq!(status, 200, "{step}");
+    app.search.refresh(&app.db).await.unwrap();
+    let (_, html) = app.page(&path).await;
+    assert!(html.contains("Only 3 left"), "{html}");
+
+    let path_of_order = step
+        .as_object()
+        .and_then(|step| step.values().next())
+        .and_then(|step| step["path"].as_str())
+        .unwrap_or_else(|| panic!("no order page in {step}"))
+        .to_owned();
+    let number = order_number(&path_of_order).to_owned();
+    let (status, body) = call(
+        &app,
+        &staff,
+        "cancel_order",
+        &[("number", number.as_str()), ("reason", "asked by phone")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    app.search.refresh(&app.db).await.unwrap();
+    let (_, html) = app.page(&path).await;
+    assert!(html.contains("Only 4 left"), "{html}");
 }
