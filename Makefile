@@ -21,7 +21,7 @@ export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run dev test build tools wasm-target cargo-leptos wasm-bindgen wasm-opt npm-packages python-packages chromium bench clean
+.PHONY: help run dev test build tools wasm-target cargo-leptos wasm-bindgen wasm-opt npm-packages python-packages chromium postgresql-client bench clean
 
 help:
 	@echo "make run    set up and serve the shop with a demo catalog at http://127.0.0.1:3000"
@@ -84,6 +84,12 @@ chromium:
 	  echo "Installing Debian's chromium"; \
 	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
 
+# pg_dump and pg_restore: `bazaar backup` and `restore` on PostgreSQL, and their tests.
+postgresql-client:
+	@command -v pg_dump >/dev/null || { \
+	  echo "Installing Debian's postgresql-client"; \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends postgresql-client; }
+
 build: tools
 	cargo leptos build --release
 
@@ -96,7 +102,7 @@ run: build
 dev: tools
 	cargo leptos watch
 
-test: tools chromium python-packages
+test: tools chromium python-packages postgresql-client
 	bash .ci/test-all
 
 # Seeds 10,000 and 100,000 products and load-tests the pages with wrk, then measures

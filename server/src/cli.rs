@@ -12,6 +12,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod backup;
 mod transfer;
 
 #[derive(Debug, Parser)]
@@ -69,6 +70,22 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Write the database and the uploaded photos to one checksummed archive, while the
+    /// shop keeps serving (PostgreSQL needs pg_dump).
+    Backup {
+        /// The archive to write; by default `$BAZAAR_DATA_DIR/backups/bazaar-<UTC time>.tar.gz`.
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Restore a `bazaar backup` archive into DATABASE_URL and the data directory, then
+    /// migrate. Exits with 2, writing nothing, for a damaged archive or a target with data.
+    Restore {
+        /// The archive `bazaar backup` wrote.
+        file: PathBuf,
+        /// Replace a database that already holds data.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 pub async fn run(cli: Cli, config: Config) -> ExitCode {
@@ -93,6 +110,8 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         Command::Export { format, output } => {
             transfer::run_export(config, format, output.as_deref()).await
         }
+        Command::Backup { to } => backup::run_backup(config, to).await,
+        Command::Restore { file, force } => backup::run_restore(config, &file, force).await,
     };
     result.unwrap_or_else(|err| {
         tracing::error!(error = %err, "bazaar stopped");
