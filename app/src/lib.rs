@@ -110,6 +110,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/discounts") view=staff::discounts::pages::StaffDiscountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/discounts/:id") view=staff::discounts::pages::StaffDiscountPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=staff::audit::pages::StaffAuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/tokens") view=staff::tokens::pages::StaffTokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view=staff::products::pages::StaffProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products/new") view=staff::products::pages::StaffNewProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products/:id") view=staff::products::pages::StaffProductPage ssr=SsrMode::Async/>

@@ -65,7 +65,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .nest("/api/v1", crate::api::router())
+        .nest("/api/v1", crate::api::router(&state))
         .route("/media/demo/{file}", get(demo_media))
         .nest_service("/media/imported", imported)
         .route("/media/photos/{file}", get(crate::media::photo))

@@ -14,6 +14,7 @@
 //! - [`products`]: the products: list, search and filters; creating, editing (refused
 //!   when someone else saved first), publishing and deleting one.
 //! - [`photos`]: a product's photos: uploading, alt text, order, deleting.
+//! - [`tokens`]: API tokens with scopes for `/api/v1`: creating (shown once) and revoking.
 
 pub mod audit;
 pub mod categories;
@@ -24,6 +25,7 @@ pub mod orders;
 pub mod photos;
 pub mod products;
 pub mod stock;
+pub mod tokens;
 
 use crate::layout::{set_status, GoTo, ServerError};
 use crate::AppError;
@@ -52,7 +54,7 @@ pub fn StaffOnly(error: AppError) -> impl IntoView {
 }
 
 /// The staff pages, in the order of the navigation every staff page starts with.
-pub const STAFF_SECTIONS: [(&str, &str); 8] = [
+pub const STAFF_SECTIONS: [(&str, &str); 9] = [
     ("/admin", "Dashboard"),
     ("/admin/products", "Products"),
     ("/admin/categories", "Categories"),
@@ -61,6 +63,7 @@ pub const STAFF_SECTIONS: [(&str, &str); 8] = [
     ("/admin/customers", "Customers"),
     ("/admin/discounts", "Discount codes"),
     ("/admin/audit", "Audit log"),
+    ("/admin/tokens", "API tokens"),
 ];
 
 /// The staff navigation; the current section is marked for screen readers too.

@@ -14,14 +14,16 @@ use utoipa::{IntoParams, OpenApi};
     info(
         title = "Bazaar API",
         version = "1",
-        description = "Read the shop's catalog and search it. Prices are integer minor units \
-                       with an ISO 4217 currency. Errors are RFC 9457 problem documents."
+        description = "Read the shop's catalog and search it, and, with an API token, its \
+                       orders. Prices are integer minor units with an ISO 4217 currency. \
+                       Errors are RFC 9457 problem documents."
     ),
     paths(
         super::list_products,
         super::get_product,
         super::list_categories,
-        super::suggest
+        super::suggest,
+        super::orders::list_orders
     ),
     components(schemas(
         Problem,
@@ -38,14 +40,40 @@ use utoipa::{IntoParams, OpenApi};
         CategoryRef,
         Category,
         CategoryList,
-        Suggestions
+        Suggestions,
+        super::orders::Order,
+        super::orders::OrderList
     )),
+    modifiers(&BearerScheme),
     tags(
         (name = "catalog", description = "Products and categories"),
-        (name = "search", description = "Search-box helpers")
+        (name = "search", description = "Search-box helpers"),
+        (name = "orders", description = "The shop's orders; needs an API token")
     )
 )]
 pub struct ApiDoc;
+
+/// The `bearer` security scheme: API tokens made by staff at `/admin/tokens`.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, document: &mut Document) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("bz_ token")
+            .description(Some(
+                "An API token made at /admin/tokens, with scopes catalog:read, catalog:write, \
+                 orders:read or orders:write. Sending one that is unknown or revoked is \
+                 refused with 401 on every endpoint.",
+            ))
+            .build();
+        document
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(super::auth::BEARER_SCHEME, SecurityScheme::Http(scheme));
+    }
+}
 
 /// The query parameters of `GET /api/v1/products`. Any other lower-case parameter
 /// filters by a product attribute, e.g. `brand=Northbank`; repeat it for "or".
@@ -211,6 +239,7 @@ mod tests {
             "/api/v1/products/{slug}",
             "/api/v1/categories",
             "/api/v1/search/suggest",
+            "/api/v1/orders",
         ] {
             assert!(json["paths"][path]["get"].is_object(), "{path} documented");
         }

@@ -1,10 +1,14 @@
 //! The public JSON API under `/api/v1`: catalog reads and search, described by an
 //! OpenAPI 3.1 document generated from these handlers (`/api/v1/openapi.json`) and a
 //! browsable page (`/api/v1/docs`). Errors are `application/problem+json`; reads
-//! carry an `ETag` and answer a matching `If-None-Match` with 304.
+//! carry an `ETag` and answer a matching `If-None-Match` with 304. The catalog reads are
+//! public; other endpoints need an API token with a scope (`auth`), and a token that is
+//! sent must be a live one everywhere.
 
+pub mod auth;
 mod cache;
 mod docs;
+mod orders;
 pub mod problem;
 pub mod schema;
 
@@ -20,8 +24,9 @@ use axum::Router;
 use problem::{Kind, Problem};
 use schema::{CategoryList, Product, ProductList, Suggestions};
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
+        .route("/orders", get(orders::list_orders))
         .route("/products", get(list_products))
         .route("/products/{slug}", get(get_product))
         .route("/categories", get(list_categories))
@@ -32,6 +37,10 @@ pub fn router() -> Router<AppState> {
         .method_not_allowed_fallback(|| async {
             Problem::new(Kind::MethodNotAllowed, "The API only answers GET here.")
         })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::check_bearer,
+        ))
 }
 
 /// The query string's parameters, decoded.

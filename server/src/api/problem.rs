@@ -18,16 +18,22 @@ pub enum Kind {
     BadSignature,
     /// A signed webhook delivery whose event cannot be read.
     UnreadableEvent,
+    /// An API token is needed and none, or a bad, unknown or revoked one, was sent.
+    Unauthorized,
+    /// The API token sent lacks the scope the endpoint needs.
+    Forbidden,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 8] = [
         Kind::BadParameter,
         Kind::NotFound,
         Kind::MethodNotAllowed,
         Kind::Internal,
         Kind::BadSignature,
         Kind::UnreadableEvent,
+        Kind::Unauthorized,
+        Kind::Forbidden,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -38,6 +44,8 @@ impl Kind {
             Kind::Internal => "internal",
             Kind::BadSignature => "bad-signature",
             Kind::UnreadableEvent => "unreadable-event",
+            Kind::Unauthorized => "unauthorized",
+            Kind::Forbidden => "forbidden",
         }
     }
 
@@ -49,6 +57,8 @@ impl Kind {
             Kind::Internal => "Something went wrong on our side",
             Kind::BadSignature => "The webhook signature is not valid",
             Kind::UnreadableEvent => "The webhook event cannot be read",
+            Kind::Unauthorized => "A valid API token is needed",
+            Kind::Forbidden => "The API token may not do this",
         }
     }
 
@@ -57,6 +67,8 @@ impl Kind {
             Kind::BadParameter | Kind::BadSignature | Kind::UnreadableEvent => {
                 StatusCode::BAD_REQUEST
             }
+            Kind::Unauthorized => StatusCode::UNAUTHORIZED,
+            Kind::Forbidden => StatusCode::FORBIDDEN,
             Kind::NotFound => StatusCode::NOT_FOUND,
             Kind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -4,6 +4,7 @@
 mod accounts;
 mod addresses;
 mod api;
+mod api_tokens;
 mod backup;
 mod cart;
 mod checkout;

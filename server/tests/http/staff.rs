@@ -43,7 +43,7 @@ pub(crate) async fn staff_signed_in(app: &TestApp) -> (reqwest::Client, i64) {
 
 /// Every server function behind `/admin`, by endpoint name. A new staff function joins
 /// this list, so the test below holds it to the same rule.
-const STAFF_FUNCTIONS: [&str; 40] = [
+const STAFF_FUNCTIONS: [&str; 43] = [
     "staff_dashboard",
     "staff_orders",
     "staff_order",
@@ -84,11 +84,14 @@ const STAFF_FUNCTIONS: [&str; 40] = [
     "two_factor_begin",
     "two_factor_confirm",
     "two_factor_disable",
+    "staff_api_tokens",
+    "create_api_token",
+    "revoke_api_token",
 ];
 
 /// Arguments that satisfy every staff function's required parameters, so what answers
 /// is the staff check and not a missing argument.
-const ANY_ARGUMENTS: [(&str, &str); 17] = [
+const ANY_ARGUMENTS: [(&str, &str); 18] = [
     ("number", "BZ-100000-A"),
     ("code_id", "1"),
     ("active", "false"),
@@ -106,6 +109,7 @@ const ANY_ARGUMENTS: [(&str, &str); 17] = [
     ("confirm", "yes"),
     ("code", "123456"),
     ("password", "a long enough secret"),
+    ("token_id", "1"),
 ];
 
 #[tokio::test]
