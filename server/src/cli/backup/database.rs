@@ -50,12 +50,11 @@ pub async fn snapshot(db: &Db, url: &str, to: &Path) -> Result<(), DatabaseError
             Ok(())
         }
         Engine::Postgres => {
-            let mut pg_dump = Command::new("pg_dump");
+            let mut pg_dump = postgres_tool("pg_dump", url);
             pg_dump
                 .arg("--format=custom")
                 .arg("--no-owner")
-                .arg(format!("--file={}", to.display()))
-                .arg(format!("--dbname={url}"));
+                .arg(format!("--file={}", to.display()));
             run_tool("pg_dump", pg_dump).await
         }
     }
@@ -81,7 +80,7 @@ pub async fn put_back(engine: Engine, url: &str, from: &Path) -> Result<(), Data
             })
         }
         Engine::Postgres => {
-            let mut pg_restore = Command::new("pg_restore");
+            let mut pg_restore = postgres_tool("pg_restore", url);
             pg_restore
                 .args([
                     "--clean",
@@ -89,11 +88,66 @@ pub async fn put_back(engine: Engine, url: &str, from: &Path) -> Result<(), Data
                     "--no-owner",
                     "--single-transaction",
                 ])
-                .arg(format!("--dbname={url}"))
                 .arg(from);
             run_tool("pg_restore", pg_restore).await
         }
     }
+}
+
+/// `tool` pointed at the database `url`. The password goes to the tool through
+/// `PGPASSWORD`, not on its command line, where anyone on the machine could read it
+/// (`ps`).
+fn postgres_tool(tool: &str, url: &str) -> Command {
+    let (url, password) = without_password(url);
+    let mut command = Command::new(tool);
+    command.arg(format!("--dbname={url}"));
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    command
+}
+
+/// `postgres://user:secret@host/db` as `postgres://user@host/db` and the password,
+/// percent-decoded; a URL without a password comes back as it is.
+fn without_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), None);
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let Some((user_info, host)) = authority.rsplit_once('@') else {
+        return (url.to_owned(), None);
+    };
+    let Some((user, password)) = user_info.split_once(':') else {
+        return (url.to_owned(), None);
+    };
+    (
+        format!("{scheme}://{user}@{host}{path}"),
+        Some(percent_decode(password)),
+    )
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn run_tool(tool: &'static str, mut command: Command) -> Result<(), DatabaseError> {
@@ -172,6 +226,35 @@ pub fn sqlite_file(url: &str) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_password_leaves_the_url_for_the_environment() {
+        assert_eq!(
+            without_password("postgres://shop:s%40cr%3At@db.local:5432/bazaar?sslmode=require"),
+            (
+                "postgres://shop@db.local:5432/bazaar?sslmode=require".to_owned(),
+                Some("s@cr:t".to_owned())
+            )
+        );
+        for plain in [
+            "postgres://postgres@127.0.0.1:5432/test",
+            "postgres://127.0.0.1/test",
+            "postgres:///test?host=/run/postgresql",
+        ] {
+            assert_eq!(without_password(plain), (plain.to_owned(), None));
+        }
+        let tool = postgres_tool("pg_dump", "postgres://a:b@h/d");
+        let args: Vec<_> = tool.get_args().collect();
+        assert_eq!(args, ["--dbname=postgres://a@h/d"]);
+        let env: Vec<_> = tool.get_envs().collect();
+        assert_eq!(
+            env,
+            [(
+                std::ffi::OsStr::new("PGPASSWORD"),
+                Some(std::ffi::OsStr::new("b"))
+            )]
+        );
+    }
 
     #[test]
     fn finds_the_sqlite_file_to_replace() {
