@@ -20,13 +20,13 @@ pub use moves::advance;
 use moves::audit;
 pub use state::{order_state, OrderState, TakenPayment};
 
-use crate::staff::audit::server::Actor;
 use crate::checkout::server::{add_order_link, record_event, release_holdings};
 use crate::db::{now_millis, Db};
 use crate::email::Shop;
 use crate::money::Money;
 use crate::orders::{format_order_number, transition, IllegalTransition, OrderStatus};
 use crate::payments::provider::{refund_key, PaymentProvider, Refund, RefundAnswer};
+use crate::staff::audit::server::Actor;
 use sqlx::{Any, Transaction};
 
 /// Who made a change, and why (kept in the order's history).

@@ -70,15 +70,14 @@ pub async fn claim(
         if claimed.is_some() {
             return Ok(Claim::Claimed);
         }
-        let held: Option<(String, Option<i64>, Option<String>, Option<String>)> =
-            sqlx::query_as(
-                "SELECT fingerprint, status, headers, body FROM api_idempotency
+        let held: Option<(String, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT fingerprint, status, headers, body FROM api_idempotency
                  WHERE token_id = $1 AND idem_key = $2",
-            )
-            .bind(token_id)
-            .bind(key)
-            .fetch_optional(db.pool())
-            .await?;
+        )
+        .bind(token_id)
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await?;
         let Some((held_fingerprint, status, headers, body)) = held else {
             // Released between the insert and the read: claim it again.
             continue;
