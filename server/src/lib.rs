@@ -97,8 +97,9 @@ pub fn job_worker(config: &Config, db: Db) -> Result<app::jobs::Worker, StartErr
         .handle(app::checkout::server::ReservationJobs::new(db)))
 }
 
-/// Deletes expired sessions, emailed links, abandoned guest carts and old rate-limit
-/// windows once an hour, so no such table grows without bound.
+/// Deletes expired sessions, emailed links, abandoned guest carts, old rate-limit
+/// windows and API idempotency keys older than a day once an hour, so no such table
+/// grows without bound.
 async fn sweep_expired_rows(db: Db) {
     use tower_sessions::ExpiredDeletion;
     let store = app::accounts::session_store::DbSessionStore::new(db.clone());
@@ -116,6 +117,9 @@ async fn sweep_expired_rows(db: Db) {
         }
         if let Err(err) = app::cart::server::sweep(&db).await {
             tracing::warn!(error = %err, "abandoned guest cart sweep failed; will retry");
+        }
+        if let Err(err) = app::staff::tokens::idempotency::sweep(&db).await {
+            tracing::warn!(error = %err, "old idempotency key sweep failed; will retry");
         }
     }
 }

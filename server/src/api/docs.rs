@@ -14,16 +14,24 @@ use utoipa::{IntoParams, OpenApi};
     info(
         title = "Bazaar API",
         version = "1",
-        description = "Read the shop's catalog and search it, and, with an API token, its \
-                       orders. Prices are integer minor units with an ISO 4217 currency. \
-                       Errors are RFC 9457 problem documents."
+        description = "Read the shop's catalog and search it, and, with an API token, read \
+                       its orders, dispatch them, and write products and stock. Prices are \
+                       integer minor units with an ISO 4217 currency. Every write takes an \
+                       optional Idempotency-Key header: a retry with the same key returns the \
+                       first answer (marked Idempotent-Replayed: true) for 24 hours. Errors \
+                       are RFC 9457 problem documents."
     ),
     paths(
         super::list_products,
         super::get_product,
         super::list_categories,
         super::suggest,
-        super::orders::list_orders
+        super::catalog_writes::create_product,
+        super::catalog_writes::update_product,
+        super::catalog_writes::set_stock,
+        super::orders::list_orders,
+        super::orders::get_order,
+        super::orders::fulfil_order
     ),
     components(schemas(
         Problem,
@@ -42,11 +50,23 @@ use utoipa::{IntoParams, OpenApi};
         CategoryList,
         Suggestions,
         super::orders::Order,
-        super::orders::OrderList
+        super::orders::OrderList,
+        super::orders::OrderDetail,
+        super::orders::OrderLine,
+        super::orders::OrderHistoryEntry,
+        super::orders::FulfilInput,
+        super::catalog_writes::ProductInput,
+        super::catalog_writes::VariantInput,
+        super::catalog_writes::StoredProduct,
+        super::catalog_writes::StoredVariant,
+        super::catalog_writes::StockInput,
+        super::catalog_writes::StockLevel,
+        super::catalog_writes::StockSet,
+        super::catalog_writes::StockChanged
     )),
     modifiers(&BearerScheme),
     tags(
-        (name = "catalog", description = "Products and categories"),
+        (name = "catalog", description = "Products, categories and stock; writes need an API token with catalog:write"),
         (name = "search", description = "Search-box helpers"),
         (name = "orders", description = "The shop's orders; needs an API token")
     )
@@ -170,8 +190,12 @@ fn operation_html(method: &str, path: &str, operation: &Operation) -> String {
 fn page_html(document: &Document) -> String {
     let mut body = String::new();
     for (path, item) in &document.paths.paths {
-        if let Some(operation) = &item.get {
-            body.push_str(&operation_html("GET", path, operation));
+        let operations = [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put)];
+        for (method, operation) in operations
+            .into_iter()
+            .filter_map(|(method, operation)| Some((method, operation.as_ref()?)))
+        {
+            body.push_str(&operation_html(method, path, operation));
         }
     }
     let mut problems = String::new();
@@ -207,11 +231,20 @@ a {{ color: #0b5cad; }}
 <p>The machine-readable description: <a href="/api/v1/openapi.json">OpenAPI 3.1 document</a>.
 Every read sends an <code>ETag</code>; send it back in <code>If-None-Match</code> to get
 <code>304 Not Modified</code> when nothing changed.</p>
+<p>Every write (<code>POST</code>, <code>PUT</code>) takes an optional <code>Idempotency-Key</code>
+header (1 to 255 visible ASCII characters, such as a UUID). A retry with the same key, from the
+same token, for the same request (method, path and body) gets the first answer again, with
+<code>Idempotent-Replayed: true</code>, and writes nothing; answers are kept 24 hours. The same key
+for a different request is refused with <code>idempotency-key-reused</code> (422); a retry while
+the first request is still running gets <code>idempotency-key-in-flight</code> (409). A product's
+answers carry its version as the <code>ETag</code>: send it in <code>If-Match</code> on
+<code>PUT</code> to change only that version (412 <code>precondition-failed</code> if it moved on).</p>
 <h2>Endpoints</h2>
 {body}
 <h2>Problems</h2>
 <p>Errors come as <code>application/problem+json</code> with these <code>type</code> values.
-A <code>bad-parameter</code> problem names the parameter in <code>parameter</code>.</p>
+A <code>bad-parameter</code> problem names the parameter, header or body field in
+<code>parameter</code>; a refused write lists every field at fault in <code>errors</code>.</p>
 <dl>{problems}</dl>
 </main>
 </body>
@@ -230,7 +263,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_document_is_openapi_3_1_with_every_endpoint() {
+    fn the_document_is_openapi_3_1_with_every_endpoint_and_its_scope() {
         let json: serde_json::Value =
             serde_json::from_str(&ApiDoc::openapi().to_json().unwrap()).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3.1"));
@@ -240,8 +273,25 @@ mod tests {
             "/api/v1/categories",
             "/api/v1/search/suggest",
             "/api/v1/orders",
+            "/api/v1/orders/{number}",
         ] {
             assert!(json["paths"][path]["get"].is_object(), "{path} documented");
+        }
+        for (method, path, scope) in [
+            ("post", "/api/v1/products", "catalog:write"),
+            ("put", "/api/v1/products/{slug}", "catalog:write"),
+            ("post", "/api/v1/stock", "catalog:write"),
+            ("post", "/api/v1/orders/{number}/fulfil", "orders:write"),
+        ] {
+            let operation = &json["paths"][path][method];
+            assert!(operation["requestBody"].is_object(), "{method} {path} body");
+            assert_eq!(operation["security"][0]["bearer"][0], scope, "{path}");
+            for status in ["401", "403", "409", "422"] {
+                assert!(
+                    operation["responses"][status].is_object(),
+                    "{method} {path} {status}"
+                );
+            }
         }
         let parameters = json["paths"]["/api/v1/products"]["get"]["parameters"]
             .as_array()

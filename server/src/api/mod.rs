@@ -1,4 +1,6 @@
-//! The public JSON API under `/api/v1`: catalog reads and search, described by an
+//! The public JSON API under `/api/v1`: catalog reads and search, and for integrations
+//! with an API token, orders and catalog writes (every write taking an optional
+//! `Idempotency-Key`, see `idempotency`); described by an
 //! OpenAPI 3.1 document generated from these handlers (`/api/v1/openapi.json`) and a
 //! browsable page (`/api/v1/docs`). Errors are `application/problem+json`; reads
 //! carry an `ETag` and answer a matching `If-None-Match` with 304. The catalog reads are
@@ -7,7 +9,9 @@
 
 pub mod auth;
 mod cache;
+mod catalog_writes;
 mod docs;
+pub mod idempotency;
 mod orders;
 pub mod problem;
 pub mod schema;
@@ -19,7 +23,7 @@ use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use problem::{Kind, Problem};
 use schema::{CategoryList, Product, ProductList, Suggestions};
@@ -27,16 +31,33 @@ use schema::{CategoryList, Product, ProductList, Suggestions};
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/orders", get(orders::list_orders))
-        .route("/products", get(list_products))
-        .route("/products/{slug}", get(get_product))
+        .route("/orders/{number}", get(orders::get_order))
+        .route("/orders/{number}/fulfil", post(orders::fulfil_order))
+        .route(
+            "/products",
+            get(list_products).post(catalog_writes::create_product),
+        )
+        .route(
+            "/products/{slug}",
+            get(get_product).put(catalog_writes::update_product),
+        )
+        .route("/stock", post(catalog_writes::set_stock))
         .route("/categories", get(list_categories))
         .route("/search/suggest", get(suggest))
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::page))
         .fallback(|| async { Problem::new(Kind::NotFound, "There is no such API endpoint.") })
         .method_not_allowed_fallback(|| async {
-            Problem::new(Kind::MethodNotAllowed, "The API only answers GET here.")
+            Problem::new(
+                Kind::MethodNotAllowed,
+                "This endpoint does not answer this method.",
+            )
         })
+        // Inside the token check, so a key belongs to the token that sent it.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::once_per_key,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::check_bearer,
@@ -48,6 +69,16 @@ fn pairs(raw: &Option<String>) -> Vec<(String, String)> {
     form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
         .into_owned()
         .collect()
+}
+
+/// A write's JSON body, or the `bad-body` problem saying why it cannot be read.
+fn read_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+    serde_json::from_slice(body).map_err(|error| {
+        Problem::new(
+            Kind::BadBody,
+            format!("The body is not the JSON this endpoint takes: {error}."),
+        )
+    })
 }
 
 fn bad(name: &str, reason: &str) -> Problem {

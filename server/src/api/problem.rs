@@ -5,6 +5,7 @@ use app::search::params::BadParam;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// The problem kinds, with the `title` each one always carries.
@@ -22,10 +23,25 @@ pub enum Kind {
     Unauthorized,
     /// The API token sent lacks the scope the endpoint needs.
     Forbidden,
+    /// A write's JSON body cannot be read (not JSON, a field missing or of the wrong type).
+    BadBody,
+    /// A write's body is larger than the API takes.
+    BodyTooLarge,
+    /// `If-Match` names a version the resource is no longer at.
+    PreconditionFailed,
+    /// The resource's state does not allow the change (an order not yet paid), or it
+    /// changed during the request.
+    Conflict,
+    /// SKUs that name no variant; nothing was changed.
+    UnknownSku,
+    /// The `Idempotency-Key` was used for a different request by this token.
+    IdempotencyKeyReused,
+    /// The first request with this `Idempotency-Key` has not been answered yet.
+    IdempotencyKeyInFlight,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 15] = [
         Kind::BadParameter,
         Kind::NotFound,
         Kind::MethodNotAllowed,
@@ -34,6 +50,13 @@ impl Kind {
         Kind::UnreadableEvent,
         Kind::Unauthorized,
         Kind::Forbidden,
+        Kind::BadBody,
+        Kind::BodyTooLarge,
+        Kind::PreconditionFailed,
+        Kind::Conflict,
+        Kind::UnknownSku,
+        Kind::IdempotencyKeyReused,
+        Kind::IdempotencyKeyInFlight,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -46,6 +69,13 @@ impl Kind {
             Kind::UnreadableEvent => "unreadable-event",
             Kind::Unauthorized => "unauthorized",
             Kind::Forbidden => "forbidden",
+            Kind::BadBody => "bad-body",
+            Kind::BodyTooLarge => "body-too-large",
+            Kind::PreconditionFailed => "precondition-failed",
+            Kind::Conflict => "conflict",
+            Kind::UnknownSku => "unknown-sku",
+            Kind::IdempotencyKeyReused => "idempotency-key-reused",
+            Kind::IdempotencyKeyInFlight => "idempotency-key-in-flight",
         }
     }
 
@@ -59,14 +89,27 @@ impl Kind {
             Kind::UnreadableEvent => "The webhook event cannot be read",
             Kind::Unauthorized => "A valid API token is needed",
             Kind::Forbidden => "The API token may not do this",
+            Kind::BadBody => "The request body cannot be read",
+            Kind::BodyTooLarge => "The request body is too large",
+            Kind::PreconditionFailed => "The resource has changed since the version sent",
+            Kind::Conflict => "The resource's state does not allow this",
+            Kind::UnknownSku => "A SKU names no variant",
+            Kind::IdempotencyKeyReused => "The Idempotency-Key was used for another request",
+            Kind::IdempotencyKeyInFlight => {
+                "The first request with this Idempotency-Key is still running"
+            }
         }
     }
 
     pub fn status(self) -> StatusCode {
         match self {
-            Kind::BadParameter | Kind::BadSignature | Kind::UnreadableEvent => {
+            Kind::BadParameter | Kind::BadSignature | Kind::UnreadableEvent | Kind::BadBody => {
                 StatusCode::BAD_REQUEST
             }
+            Kind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Kind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Kind::Conflict | Kind::IdempotencyKeyInFlight => StatusCode::CONFLICT,
+            Kind::UnknownSku | Kind::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Kind::Unauthorized => StatusCode::UNAUTHORIZED,
             Kind::Forbidden => StatusCode::FORBIDDEN,
             Kind::NotFound => StatusCode::NOT_FOUND,
@@ -91,9 +134,14 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong this time, in words for the integrator.
     pub detail: String,
-    /// For `bad-parameter`: the query parameter at fault.
+    /// For `bad-parameter`: the query parameter, header or body field at fault (the
+    /// first, when there are several).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// For a refused write: what is wrong, per body field (`name`, `variants[0].price`,
+    /// `items[2].sku` …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<BTreeMap<String, String>>,
 }
 
 impl Problem {
@@ -104,6 +152,21 @@ impl Problem {
             status: kind.status().as_u16(),
             detail: detail.into(),
             parameter: None,
+            errors: None,
+        }
+    }
+
+    /// A write refused for what its body says: `kind` with every field at fault in
+    /// `errors`, the first also in `parameter`.
+    pub fn fields(
+        kind: Kind,
+        detail: impl Into<String>,
+        errors: BTreeMap<String, String>,
+    ) -> Problem {
+        Problem {
+            parameter: errors.keys().next().cloned(),
+            errors: Some(errors),
+            ..Problem::new(kind, detail)
         }
     }
 

@@ -4,11 +4,11 @@
 use app::catalog::api::{CategorySummary, Image, ProductCard, ProductDetail, Variant};
 use app::money::Money;
 use app::search::api::{AttributeFacet, FacetValue, Facets, PriceBucket, ProductPage};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// An amount of money: integer minor units (pence, cents) and an ISO 4217 code.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Price {
     #[schema(example = 1299)]
     pub amount: i64,

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 /// Staff create a token named `name` with the scope fields `scopes` ticked
 /// (`orders_read`, `catalog_read` …): its id and secret.
-async fn token_with(
+pub(crate) async fn token_with(
     app: &TestApp,
     staff: &reqwest::Client,
     name: &str,
@@ -45,7 +45,7 @@ async fn api(
     )
 }
 
-fn bearer(token: &str) -> String {
+pub(crate) fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
@@ -57,7 +57,7 @@ async fn paid_order(app: &TestApp) {
     assert_eq!(status, 200, "{step}");
 }
 
-fn assert_problem(headers: &reqwest::header::HeaderMap, body: &Value, kind: &str) {
+pub(crate) fn assert_problem(headers: &reqwest::header::HeaderMap, body: &Value, kind: &str) {
     assert_eq!(headers["content-type"], "application/problem+json");
     assert_eq!(
         body["type"],

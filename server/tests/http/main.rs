@@ -5,6 +5,7 @@ mod accounts;
 mod addresses;
 mod api;
 mod api_tokens;
+mod api_writes;
 mod backup;
 mod cart;
 mod checkout;

@@ -6,9 +6,34 @@ use crate::db::{now_millis, Db};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
-/// One change by a member of staff, as the log keeps it.
+/// Whoever makes a staff-side change: a member of staff, or an integration through its
+/// API token. The audit log, the stock history and the order history name them by it.
+pub trait Actor: std::fmt::Debug + Send + Sync {
+    /// The member of staff's user id; none for an API token.
+    fn user_id(&self) -> Option<i64>;
+    /// How the logs name them: the staff member's address, "API token ERP (bz_1a2b3c4d)".
+    fn label(&self) -> String;
+    /// The kind of actor an order's history keeps: `staff` or `api_token`.
+    fn kind(&self) -> &'static str;
+}
+
+impl Actor for User {
+    fn user_id(&self) -> Option<i64> {
+        Some(self.id)
+    }
+
+    fn label(&self) -> String {
+        self.email.clone()
+    }
+
+    fn kind(&self) -> &'static str {
+        "staff"
+    }
+}
+
+/// One change by a member of staff (or an API token), as the log keeps it.
 pub struct StaffAction<'a> {
-    pub actor: &'a User,
+    pub actor: &'a dyn Actor,
     /// Dotted and stable, so the log can be filtered by it: "product.updated".
     pub action: &'a str,
     /// What changed, in words staff would search for: "product oak-chair".
@@ -34,8 +59,8 @@ pub async fn record(
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(now_millis())
-    .bind(action.actor.id)
-    .bind(&action.actor.email)
+    .bind(action.actor.user_id())
+    .bind(action.actor.label())
     .bind(action.action)
     .bind(&action.subject)
     .bind(action.before.map(|v| v.to_string()))

@@ -20,19 +20,20 @@ pub use moves::advance;
 use moves::audit;
 pub use state::{order_state, OrderState, TakenPayment};
 
-use crate::accounts::server::User;
 use crate::checkout::server::{add_order_link, record_event, release_holdings};
 use crate::db::{now_millis, Db};
 use crate::email::Shop;
 use crate::money::Money;
 use crate::orders::{format_order_number, transition, IllegalTransition, OrderStatus};
 use crate::payments::provider::{refund_key, PaymentProvider, Refund, RefundAnswer};
+use crate::staff::audit::server::Actor;
 use sqlx::{Any, Transaction};
 
 /// Who made a change, and why (kept in the order's history).
 #[derive(Debug, Clone, Copy)]
 pub struct StaffChange<'a> {
-    pub staff: &'a User,
+    /// A member of staff, or an integration's API token.
+    pub staff: &'a dyn Actor,
     pub reason: &'a str,
 }
 
@@ -138,8 +139,8 @@ pub async fn refund(
         order.id,
         Some(order.status.as_str()),
         to.as_str(),
-        "staff",
-        Some(change.staff.id),
+        change.staff.kind(),
+        change.staff.user_id(),
         Some(&note),
     )
     .await?;
@@ -223,8 +224,8 @@ pub async fn cancel(
         order.id,
         Some(order.status.as_str()),
         to.as_str(),
-        "staff",
-        Some(change.staff.id),
+        change.staff.kind(),
+        change.staff.user_id(),
         Some(&note),
     )
     .await?;
@@ -348,7 +349,7 @@ async fn add_refund(
     .bind(change.reason)
     .bind(provider)
     .bind(reference)
-    .bind(change.staff.id)
+    .bind(change.staff.user_id())
     .bind(now_millis())
     .execute(&mut **tx)
     .await?;

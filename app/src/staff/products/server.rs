@@ -1,11 +1,14 @@
 //! Products for staff, on the server: the list and the category tree, reading a product
 //! for its form, and saving or deleting one, each in one transaction with the catalog's
 //! change feed and the staff audit log. Reading the typed form is `read` (pure); the
-//! transactions are `store`.
+//! transactions are `store`; an integration's product, sent through the API with its
+//! variants named by SKU, is read and stored by the same two (`by_sku`).
 
+mod by_sku;
 mod read;
 mod store;
 
+pub use by_sku::{save_by_sku, SavedBySku, SentProduct, SentVariant};
 pub use read::{read_fields, slug_from, FieldProblems, ProductDraft};
 pub use store::{delete_product, store_product, ProductSnapshot, Stored};
 

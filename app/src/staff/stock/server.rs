@@ -7,9 +7,8 @@
 
 use super::api::{StockMovement, StockReason, VariantStock};
 use super::LOW_STOCK;
-use crate::accounts::server::User;
 use crate::db::{now_millis, Db};
-use crate::staff::audit::server::{record, snapshot, StaffAction};
+use crate::staff::audit::server::{record, snapshot, Actor, StaffAction};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
@@ -51,21 +50,72 @@ struct Audited<'a> {
     note: Option<&'a str>,
 }
 
-/// Adjusts the stock of `sku` as `staff`: the stock before and after, or why not.
+/// Adjusts the stock of `sku` as `actor`: the stock before and after, or why not.
 pub async fn adjust(
     db: &Db,
-    staff: &User,
+    actor: &dyn Actor,
     sku: &str,
     adjustment: &Adjustment<'_>,
 ) -> Result<Result<(i64, i64), Refused>, sqlx::Error> {
     let mut tx = db.begin_write().await?;
+    match adjust_in(&mut tx, actor, sku, adjustment).await? {
+        Ok(levels) => {
+            tx.commit().await?;
+            Ok(Ok(levels))
+        }
+        Err(refused) => {
+            tx.rollback().await?;
+            Ok(Err(refused))
+        }
+    }
+}
+
+/// Sets the stock of each SKU in `levels` to its count as `actor`, all in one transaction:
+/// each SKU's stock before and after, in order; or, changing nothing, the SKUs no variant
+/// has.
+pub async fn set_levels(
+    db: &Db,
+    actor: &dyn Actor,
+    levels: &[(String, i64)],
+    reason: StockReason,
+    note: Option<&str>,
+) -> Result<Result<Vec<(i64, i64)>, Vec<String>>, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let mut changed = Vec::with_capacity(levels.len());
+    let mut unknown = Vec::new();
+    for (sku, count) in levels {
+        let adjustment = Adjustment {
+            change: Change::To(*count),
+            reason,
+            note,
+        };
+        match adjust_in(&mut tx, actor, sku, &adjustment).await? {
+            Ok(levels) => changed.push(levels),
+            Err(_) => unknown.push(sku.clone()),
+        }
+    }
+    if !unknown.is_empty() {
+        tx.rollback().await?;
+        return Ok(Err(unknown));
+    }
+    tx.commit().await?;
+    Ok(Ok(changed))
+}
+
+/// Adjusts the stock of `sku` inside `tx`, with its movement, audit entry and catalog
+/// change; when refused, `tx` may hold earlier writes and is the caller's to roll back.
+async fn adjust_in(
+    tx: &mut Transaction<'_, Any>,
+    actor: &dyn Actor,
+    sku: &str,
+    adjustment: &Adjustment<'_>,
+) -> Result<Result<(i64, i64), Refused>, sqlx::Error> {
     let found: Option<(i64, i64)> =
         sqlx::query_as("SELECT id, product_id FROM variants WHERE sku = $1")
             .bind(sku)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
     let Some((variant_id, product_id)) = found else {
-        tx.rollback().await?;
         return Ok(Err(Refused::NoSuchVariant));
     };
     let (before, after) = match adjustment.change {
@@ -76,13 +126,12 @@ pub async fn adjust(
             )
             .bind(delta)
             .bind(variant_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
             match after {
                 Some(after) => (after - delta, after),
                 None => {
-                    let stock = current_stock(&mut tx, variant_id).await?;
-                    tx.rollback().await?;
+                    let stock = current_stock(tx, variant_id).await?;
                     return Ok(Err(Refused::BelowZero { stock }));
                 }
             }
@@ -91,20 +140,20 @@ pub async fn adjust(
             // Updating the row first takes its lock (PostgreSQL; SQLite's write
             // transaction holds the whole database), so the value read is the one
             // replaced: no checkout can slip in between.
-            let before = current_stock(&mut tx, variant_id).await?;
+            let before = current_stock(tx, variant_id).await?;
             sqlx::query("UPDATE variants SET stock = $1 WHERE id = $2")
                 .bind(count)
                 .bind(variant_id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             (before, count)
         }
     };
     record_movement(
-        &mut tx,
+        tx,
         &Movement {
             variant_id,
-            actor: Some(staff),
+            actor: Some(actor),
             before,
             after,
             reason: adjustment.reason,
@@ -114,9 +163,9 @@ pub async fn adjust(
     )
     .await?;
     record(
-        &mut tx,
+        tx,
         StaffAction {
-            actor: staff,
+            actor,
             action: "stock.adjusted",
             subject: format!("stock {sku}"),
             before: snapshot(&Audited {
@@ -134,8 +183,7 @@ pub async fn adjust(
         },
     )
     .await?;
-    crate::catalog::writes::record_changes(&mut tx, &[product_id]).await?;
-    tx.commit().await?;
+    crate::catalog::writes::record_changes(tx, &[product_id]).await?;
     Ok(Ok((before, after)))
 }
 
@@ -151,7 +199,7 @@ async fn current_stock(tx: &mut Transaction<'_, Any>, variant_id: i64) -> Result
 pub struct Movement<'a> {
     pub variant_id: i64,
     /// `None` for the shop itself.
-    pub actor: Option<&'a User>,
+    pub actor: Option<&'a dyn Actor>,
     pub before: i64,
     pub after: i64,
     pub reason: StockReason,
@@ -171,8 +219,8 @@ pub async fn record_movement(
     )
     .bind(movement.variant_id)
     .bind(now_millis())
-    .bind(movement.actor.map(|user| user.id))
-    .bind(movement.actor.map(|user| user.email.clone()))
+    .bind(movement.actor.and_then(|actor| actor.user_id()))
+    .bind(movement.actor.map(|actor| actor.label()))
     .bind(movement.before)
     .bind(movement.after)
     .bind(movement.reason.as_str())

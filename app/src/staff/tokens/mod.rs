@@ -7,10 +7,14 @@
 //! - `server` (server only): making a secret, storing only its hash, and finding the token
 //!   a request presents.
 //! - `orders` (server only): the orders a token with `orders:read` reads.
+//! - `idempotency` (server only): the first answers to writes sent with an
+//!   `Idempotency-Key`, replayed to retries.
 
 pub mod api;
 pub mod pages;
 
+#[cfg(feature = "ssr")]
+pub mod idempotency;
 #[cfg(feature = "ssr")]
 pub mod orders;
 #[cfg(feature = "ssr")]

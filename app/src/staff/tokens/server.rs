@@ -5,7 +5,7 @@ use super::api::ApiTokenForStaff;
 use super::{parse_scopes, scopes_text, Scope};
 use crate::accounts::server::User;
 use crate::db::{now_millis, Db};
-use crate::staff::audit::server::{record, StaffAction};
+use crate::staff::audit::server::{record, Actor, StaffAction};
 use sha2::{Digest, Sha256};
 
 /// Every token starts with this, so a leaked one is easy to recognise (and to search for).
@@ -146,7 +146,24 @@ pub async fn list_tokens(db: &Db) -> Result<Vec<ApiTokenForStaff>, sqlx::Error> 
 pub struct PresentedToken {
     pub id: i64,
     pub name: String,
+    /// Its first characters, `bz_1a2b3c4d`, as staff see them in the list.
+    pub prefix: String,
     pub scopes: Vec<Scope>,
+}
+
+/// What an integration writes through the API is recorded as done by its token.
+impl Actor for PresentedToken {
+    fn user_id(&self) -> Option<i64> {
+        None
+    }
+
+    fn label(&self) -> String {
+        format!("API token {} ({})", self.name, self.prefix)
+    }
+
+    fn kind(&self) -> &'static str {
+        "api_token"
+    }
 }
 
 impl PresentedToken {
@@ -161,14 +178,14 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<PresentedToken
     if !secret.starts_with(TOKEN_PREFIX) {
         return Ok(None);
     }
-    let row: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT id, name, scopes, last_used_at FROM api_tokens
+    let row: Option<(i64, String, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, name, prefix, scopes, last_used_at FROM api_tokens
          WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash(secret))
     .fetch_optional(db.pool())
     .await?;
-    let Some((id, name, scopes, last_used_at)) = row else {
+    let Some((id, name, prefix, scopes, last_used_at)) = row else {
         return Ok(None);
     };
     let now = now_millis();
@@ -188,6 +205,7 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<PresentedToken
     Ok(Some(PresentedToken {
         id,
         name,
+        prefix,
         scopes: parse_scopes(&scopes),
     }))
 }

@@ -36,8 +36,8 @@ pub async fn advance(
         order.id,
         Some(order.status.as_str()),
         to.as_str(),
-        "staff",
-        Some(change.staff.id),
+        change.staff.kind(),
+        change.staff.user_id(),
         note,
     )
     .await?;

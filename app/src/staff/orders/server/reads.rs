@@ -327,6 +327,7 @@ fn actor_label(actor: &str, email: Option<&str>) -> String {
         "customer" => "Customer",
         "system" => "The shop",
         "payment_provider" => "Payment provider",
+        "api_token" => "API token",
         other => other,
     };
     match email {

@@ -3,11 +3,10 @@
 //! (`product.created`, `product.updated`, `product.deleted`, with snapshots).
 
 use super::read::{FieldProblems, ProductDraft};
-use crate::accounts::server::User;
 use crate::catalog::writes::{self, ProductColumns, VariantColumns};
 use crate::db::Db;
 use crate::money::Money;
-use crate::staff::audit::server::{record, snapshot, StaffAction};
+use crate::staff::audit::server::{record, snapshot, Actor, StaffAction};
 use crate::staff::products::form::variant_field;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Transaction};
@@ -116,7 +115,7 @@ pub enum Stored {
 /// database's (category, slug and SKUs taken) and refuse the whole save.
 pub async fn store_product(
     db: &Db,
-    actor: &User,
+    actor: &dyn Actor,
     edit: Option<(i64, i64)>,
     draft: &ProductDraft,
     mut problems: FieldProblems,
@@ -300,7 +299,7 @@ async fn check_taken(
 /// no such product.
 pub async fn delete_product(
     db: &Db,
-    actor: &User,
+    actor: &dyn Actor,
     product_id: i64,
 ) -> Result<Option<(ProductSnapshot, Vec<String>)>, sqlx::Error> {
     let mut tx = db.begin_write().await?;
