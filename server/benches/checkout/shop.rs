@@ -3,7 +3,6 @@
 use crate::BoxError;
 use app::catalog::seed::{seed, SeedOptions};
 use app::db::Db;
-use app::state::AppState;
 use server::config::Config;
 use std::path::Path;
 use std::sync::Arc;
@@ -64,13 +63,7 @@ impl Shop {
             skus.len(),
             config.db_max_connections
         );
-        let mut state = AppState::new(
-            server::leptos_options(&config),
-            db.clone(),
-            data_dir.join("media"),
-        )
-        .await?;
-        state.shop = config.shop.clone();
+        let state = server::app_state(&config, db.clone()).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -12,6 +12,7 @@ mod cli;
 mod discount_codes;
 mod email_links;
 mod helpers;
+mod instances;
 mod localstripe;
 mod operations;
 mod pages;
