@@ -9,6 +9,7 @@ mod backup;
 mod cart;
 mod checkout;
 mod cli;
+mod crash;
 mod discount_codes;
 mod email_links;
 mod helpers;
