@@ -21,7 +21,7 @@ export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run dev test build tools wasm-target cargo-leptos wasm-bindgen wasm-opt npm-packages python-packages chromium postgresql-client bench clean
+.PHONY: help run dev test build tools wasm-target cargo-leptos wasm-bindgen wasm-opt npm-packages python-packages chromium postgresql-client bench bench-mixed clean
 
 help:
 	@echo "make run    set up and serve the shop with a demo catalog at http://127.0.0.1:3000"
@@ -113,6 +113,13 @@ bench: build
 	  $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends wrk; }
 	bash server/benches/load.sh
 	cargo bench --locked -p server --bench checkout
+
+# Browse, search, add to cart and check out in fixed proportions at 10,000 products, on
+# SQLite, PostgreSQL and two instances on one PostgreSQL (see README). The servers run
+# inside the bench (release profile) and serve pages without the built site: nothing to
+# build first.
+bench-mixed:
+	cargo bench --locked -p server --bench mixed
 
 clean:
 	cargo clean

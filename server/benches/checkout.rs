@@ -19,14 +19,22 @@
 //! server and dropped afterwards; the run is skipped when it does not answer), and
 //! `RUST_LOG` (`warn`).
 
-// The crate root's modules, kept in `checkout/` beside it.
-#[path = "checkout/shop.rs"]
+// The crate root's modules: its own in `checkout/`, and those it shares with the mixed
+// workload bench in `common/` (each bench uses part of them).
+#[allow(dead_code)]
+#[path = "common/guest.rs"]
+mod guest;
+#[path = "common/measure.rs"]
+mod measure;
+#[allow(dead_code)]
+#[path = "common/shop.rs"]
 mod shop;
 #[path = "checkout/shoppers.rs"]
 mod shoppers;
 
-use shop::{postgres, Shop};
-use std::path::{Path, PathBuf};
+use measure::{env_number, load_average, process_cpu, quantile_ms, scratch_dir};
+use shop::{postgres, BoxError, Shop};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -42,13 +50,6 @@ struct Settings {
     orders_per_guest: u32,
     /// `sqlite`, `postgres`, or both.
     engines: String,
-}
-
-fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(default)
 }
 
 impl Settings {
@@ -113,7 +114,7 @@ fn bench_sqlite(
     shoppers_rt: &tokio::runtime::Runtime,
     settings: &Settings,
 ) -> bool {
-    let scratch = scratch_dir("sqlite");
+    let scratch = scratch_dir("checkout", "sqlite");
     let url = format!("sqlite://{}", scratch.join("bazaar.db").display());
     let healthy = match run(server_rt, shoppers_rt, settings, "SQLite", &url, &scratch) {
         Ok(result) => {
@@ -154,7 +155,7 @@ fn bench_postgres(
             return true;
         }
     };
-    let scratch = scratch_dir("postgres");
+    let scratch = scratch_dir("checkout", "postgres");
     let url = &fresh.url;
     let healthy = match run(
         server_rt,
@@ -180,26 +181,11 @@ fn bench_postgres(
     healthy
 }
 
-/// A new empty directory under the system's temporary directory.
-fn scratch_dir(what: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let dir = std::env::temp_dir().join(format!(
-        "bazaar-bench-checkout-{what}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir
-}
-
 /// What one engine's run showed.
 struct RunResult {
     orders_per_second: f64,
     healthy: bool,
 }
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 fn run(
     server_rt: &tokio::runtime::Runtime,
@@ -212,9 +198,8 @@ fn run(
     println!("\n## {engine}\n");
     let shop = server_rt.block_on(Shop::start(database_url, data_dir, settings.products))?;
     // Anything else busy on the machine shows here, and lowers the figures below.
-    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        let load: Vec<&str> = load.split_whitespace().take(3).collect();
-        println!("load average before the run: {}", load.join(" "));
+    if let Some(load) = load_average() {
+        println!("load average before the run: {load}");
     }
     let cpu_before = process_cpu();
     let outcome = shoppers_rt.block_on(shoppers::run(&shop.base, &shop.skus, settings));
@@ -273,31 +258,11 @@ fn percentiles(mut samples: Vec<Duration>) -> String {
         return "no samples".to_owned();
     }
     samples.sort_unstable();
-    let at = |p: f64| {
-        let rank = ((p / 100.0) * samples.len() as f64).ceil() as usize;
-        samples[rank.clamp(1, samples.len()) - 1].as_secs_f64() * 1000.0
-    };
+    let at = |p: f64| quantile_ms(&samples, p);
     format!(
         "p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
         at(50.0),
         at(95.0),
         at(99.0)
     )
-}
-
-/// User plus system CPU time of this process so far (Linux; zero elsewhere).
-fn process_cpu() -> Duration {
-    // Fields 14 and 15 of /proc/self/stat, after the parenthesised command name, in
-    // USER_HZ ticks, which Linux fixes at 100 a second for user space.
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return Duration::ZERO;
-    };
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<u64> = after_name
-        .split_whitespace()
-        .skip(11)
-        .take(2)
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    Duration::from_millis(fields.iter().sum::<u64>() * 10)
 }

@@ -1,11 +1,10 @@
 //! The command line: what each `bazaar` subcommand does, and how it reports.
 
 use crate::config::Config;
-use crate::{leptos_options, open_database, serve, shutdown_signal, StartError};
+use crate::{open_database, serve, shutdown_signal, StartError};
 use app::accounts::password::Password;
 use app::accounts::server::{create_user, CreateUser, Role};
 use app::catalog::seed::{seed, SeedOptions, SeedOutcome};
-use app::state::AppState;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{BufRead, IsTerminal};
@@ -129,15 +128,7 @@ async fn run_serve(config: Config) -> Result<ExitCode, StartError> {
             source,
         })?;
     let started = std::time::Instant::now();
-    let mut state = AppState::new(leptos_options(&config), db, config.data_dir.join("media"))
-        .await
-        .map_err(StartError::SearchIndex)?;
-    state.https = config.shop.public_url().starts_with("https://");
-    state.shop = config.shop.clone();
-    state.reserve_for = config.reserve_for;
-    config.payments.install(&mut state)?;
-    state.storage = app::media::Storage::open(&config.storage)?;
-    state.photo_limits = config.photo_limits;
+    let state = crate::app_state(&config, db).await?;
     tracing::info!(
         engine = state.db.engine().name(),
         products = state.search.len(),

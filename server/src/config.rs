@@ -39,6 +39,9 @@ pub struct Config {
     pub shop: app::email::Shop,
     /// `BAZAAR_OUTBOX_MAX_ATTEMPTS`: tries before a queued job is marked dead.
     pub outbox_max_attempts: u32,
+    /// `BAZAAR_JOB_TIMEOUT_SECONDS`: longest a queued job may run. A job whose worker died
+    /// (a crashed process) is run again once twice this has passed.
+    pub job_timeout: std::time::Duration,
     /// `BAZAAR_PAYMENT_PROVIDER` (and `BAZAAR_STRIPE_*`): who takes the money.
     pub payments: PaymentsConfig,
     /// `BAZAAR_RESERVATION_MINUTES`: how long an order awaiting payment holds its stock.
@@ -151,6 +154,13 @@ impl Config {
             "a whole number from 1 to 100",
             |v| v.parse().ok().filter(|n| (1..=100).contains(n)),
         )?;
+        let job_timeout_seconds: u64 = read(
+            &var,
+            "BAZAAR_JOB_TIMEOUT_SECONDS",
+            "60",
+            "a whole number of seconds from 1 to 3600",
+            |v| v.parse().ok().filter(|n| (1..=3600).contains(n)),
+        )?;
         let payments = payments(&var, &shop)?;
         let reservation_minutes: u64 = read(
             &var,
@@ -180,6 +190,7 @@ impl Config {
             mail_from,
             shop,
             outbox_max_attempts,
+            job_timeout: std::time::Duration::from_secs(job_timeout_seconds),
             site_addr,
             site_root,
             reload_port,
@@ -355,6 +366,9 @@ mod tests {
         let default = config(&[]).unwrap();
         assert!(default.smtp_url.is_none());
         assert_eq!(default.outbox_max_attempts, 8);
+        assert_eq!(default.job_timeout, std::time::Duration::from_secs(60));
+        let bad_timeout = config(&[("BAZAAR_JOB_TIMEOUT_SECONDS", "0")]).unwrap_err();
+        assert_eq!(bad_timeout.variable, "BAZAAR_JOB_TIMEOUT_SECONDS");
     }
 
     #[test]

@@ -58,6 +58,22 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// The state `bazaar serve` serves: the search index built from the catalog, and the
+/// shop, payments, storage and limits `config` names. Every process sharing a database
+/// builds its own (its own search index, following the change feed).
+pub async fn app_state(config: &Config, db: Db) -> Result<AppState, StartError> {
+    let mut state = AppState::new(leptos_options(config), db, config.data_dir.join("media"))
+        .await
+        .map_err(StartError::SearchIndex)?;
+    state.https = config.shop.public_url().starts_with("https://");
+    state.shop = config.shop.clone();
+    state.reserve_for = config.reserve_for;
+    config.payments.install(&mut state)?;
+    state.storage = app::media::Storage::open(&config.storage)?;
+    state.photo_limits = config.photo_limits;
+    Ok(state)
+}
+
 /// Serves the shop on `listener` until `shutdown` resolves, then finishes the requests
 /// in flight and closes the pool.
 pub async fn serve(
@@ -90,6 +106,7 @@ pub fn job_worker(config: &Config, db: Db) -> Result<app::jobs::Worker, StartErr
     )?;
     let options = app::jobs::WorkerOptions {
         max_attempts: i64::from(config.outbox_max_attempts),
+        job_timeout: config.job_timeout,
         ..Default::default()
     };
     Ok(app::jobs::Worker::new(db.clone(), options)

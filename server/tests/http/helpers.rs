@@ -9,6 +9,7 @@ use app::search::index::SearchIndex;
 use app::state::AppState;
 use app::test_services::free_port;
 use leptos::config::LeptosOptions;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -21,8 +22,11 @@ pub struct TestApp {
     /// The server's picture store, removed with the app.
     pub media_dir: std::path::PathBuf,
     stop: Option<oneshot::Sender<()>>,
-    // Dropped last: removes the database once the server has gone.
-    _test_db: TestDb,
+    /// The job worker and data directory of a server started as `bazaar serve` starts it.
+    worker: Option<tokio::task::JoinHandle<()>>,
+    data_dir: Option<std::path::PathBuf>,
+    // Dropped last: removes the database once every server on it has gone.
+    _test_db: Arc<TestDb>,
 }
 
 impl TestApp {
@@ -74,7 +78,61 @@ impl TestApp {
             search,
             media_dir,
             stop: Some(stop),
-            _test_db: test_db,
+            worker: None,
+            data_dir: None,
+            _test_db: Arc::new(test_db),
+        }
+    }
+
+    /// A server on `test_db` wired as `bazaar serve` wires one, from the configuration
+    /// `env` gives (over a data directory and site root of its own): its own pool, search
+    /// index following the change feed, and job worker. Several on one database behave
+    /// as several `bazaar serve` processes.
+    pub async fn as_bazaar_serve(test_db: &Arc<TestDb>, env: &[(&str, String)]) -> TestApp {
+        static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let data_dir = std::env::temp_dir().join(format!(
+            "bazaar-test-instance-{}-{}",
+            std::process::id(),
+            INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let site_root = test_site_root();
+        let config = server::config::Config::from_lookup(|name| match name {
+            "DATABASE_URL" => Some(test_db.url.clone()),
+            "BAZAAR_DATA_DIR" => Some(data_dir.display().to_string()),
+            "LEPTOS_SITE_ROOT" => Some(site_root.display().to_string()),
+            _ => env
+                .iter()
+                .find(|(variable, _)| *variable == name)
+                .map(|(_, value)| value.clone()),
+        })
+        .expect("valid configuration");
+        let db = server::open_database(&config)
+            .await
+            .expect("database opens");
+        let state = server::app_state(&config, db.clone()).await.expect("state");
+        let worker = server::job_worker(&config, db).expect("job worker");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let search = state.search.clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        let worker = tokio::spawn(worker.run(std::future::pending()));
+        TestApp {
+            base,
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db: test_db.db.clone(),
+            search,
+            media_dir: data_dir.join("media"),
+            stop: Some(stop),
+            worker: Some(worker),
+            data_dir: Some(data_dir),
+            _test_db: Arc::clone(test_db),
         }
     }
 
@@ -189,7 +247,13 @@ impl Drop for TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        if let Some(worker) = self.worker.take() {
+            worker.abort();
+        }
         let _ = std::fs::remove_dir_all(&self.media_dir);
+        if let Some(data_dir) = &self.data_dir {
+            let _ = std::fs::remove_dir_all(data_dir);
+        }
     }
 }
 

@@ -69,7 +69,7 @@ async fn post_upload(
 }
 
 /// Uploads `files` for the product, as staff: the report.
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     client: &reqwest::Client,
     product_id: i64,
@@ -84,7 +84,7 @@ async fn upload(
     response.json().await.unwrap()
 }
 
-fn saved_id(report: &UploadReport, index: usize) -> i64 {
+pub(crate) fn saved_id(report: &UploadReport, index: usize) -> i64 {
     match &report.files[index].outcome {
         UploadOutcome::Saved { photo_id } => *photo_id,
         other => panic!("file {index} not saved: {other:?} in {report:?}"),

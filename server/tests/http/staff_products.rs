@@ -29,7 +29,7 @@ type Entry = (Option<i64>, String, String, Option<String>, Option<String>);
 
 /// The form's fields for a published product `name` in the first category with no
 /// children, with `variants` as new rows and `changes` over the rest.
-async fn form(
+pub(crate) async fn form(
     app: &TestApp,
     name: &str,
     variants: &[Row<'_>],
@@ -73,14 +73,14 @@ async fn form(
 }
 
 /// Sets (or, for an empty value on `published`/`featured`, unticks) each field.
-fn change(fields: &mut Vec<(String, String)>, changes: &[(&str, &str)]) {
+pub(crate) fn change(fields: &mut Vec<(String, String)>, changes: &[(&str, &str)]) {
     for (name, value) in changes {
         fields.retain(|(field, _)| field != name);
         fields.push(((*name).to_owned(), (*value).to_owned()));
     }
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     client: &reqwest::Client,
     endpoint: &str,
@@ -94,7 +94,7 @@ async fn post(
 }
 
 /// Creates the product the fields describe: its id and slug.
-async fn created(
+pub(crate) async fn created(
     app: &TestApp,
     staff: &reqwest::Client,
     fields: &[(String, String)],
@@ -108,7 +108,11 @@ async fn created(
 }
 
 /// The product's edit form as staff load it: its fields, with the version.
-async fn edit_form(app: &TestApp, staff: &reqwest::Client, id: i64) -> Vec<(String, String)> {
+pub(crate) async fn edit_form(
+    app: &TestApp,
+    staff: &reqwest::Client,
+    id: i64,
+) -> Vec<(String, String)> {
     let (status, product) = call(
         app,
         staff,

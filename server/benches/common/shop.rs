@@ -1,18 +1,20 @@
-//! The shop served in this process as `bazaar serve` serves it, on a fresh database.
+//! The shop served in this process as `bazaar serve` serves it, on a fresh database:
+//! one instance, or several on one database as several `bazaar serve` processes.
 
-use crate::BoxError;
 use app::catalog::seed::{seed, SeedOptions};
 use app::db::Db;
-use app::state::AppState;
 use server::config::Config;
 use std::path::Path;
 use std::sync::Arc;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The shop, served in this process as `bazaar serve` serves it.
 pub struct Shop {
     pub base: String,
     /// The variants on sale, for the shoppers to choose from.
     pub skus: Arc<Vec<String>>,
+    config: Config,
     db: Db,
     stop: tokio::sync::watch::Sender<bool>,
     served: tokio::task::JoinHandle<Result<(), server::StartError>>,
@@ -31,13 +33,7 @@ impl Shop {
         data_dir: &Path,
         products: u64,
     ) -> Result<Shop, BoxError> {
-        let config = Config::from_lookup(|name| match name {
-            "DATABASE_URL" => Some(database_url.to_owned()),
-            "BAZAAR_DATA_DIR" => Some(data_dir.display().to_string()),
-            "LEPTOS_SITE_ROOT" => Some(data_dir.join("site").display().to_string()),
-            "BAZAAR_DB_MAX_CONNECTIONS" => std::env::var(name).ok(),
-            _ => None,
-        })?;
+        let config = config(database_url, data_dir)?;
         let db = server::open_database(&config).await?;
         let options = SeedOptions {
             products,
@@ -64,13 +60,19 @@ impl Shop {
             skus.len(),
             config.db_max_connections
         );
-        let mut state = AppState::new(
-            server::leptos_options(&config),
-            db.clone(),
-            data_dir.join("media"),
-        )
-        .await?;
-        state.shop = config.shop.clone();
+        Shop::serve(config, db, Arc::new(skus)).await
+    }
+
+    /// Another instance on this shop's database, with its own data directory, pool,
+    /// search index and job worker, as a second `bazaar serve` process would have.
+    pub async fn another_instance(&self, data_dir: &Path) -> Result<Shop, BoxError> {
+        let config = config(&self.config.database_url, data_dir)?;
+        let db = server::open_database(&config).await?;
+        Shop::serve(config, db, Arc::clone(&self.skus)).await
+    }
+
+    async fn serve(config: Config, db: Db, skus: Arc<Vec<String>>) -> Result<Shop, BoxError> {
+        let state = server::app_state(&config, db.clone()).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -86,12 +88,18 @@ impl Shop {
         let served = tokio::spawn(server::serve(listener, state, until_stopped()));
         Ok(Shop {
             base,
-            skus: Arc::new(skus),
+            skus,
+            config,
             db,
             stop,
             served,
             worker,
         })
+    }
+
+    /// The database, for reading what the run needs (slugs, words) and its results.
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 
     /// Paid orders, and the confirmation emails sent and still queued.
@@ -120,6 +128,18 @@ impl Shop {
             eprintln!("the server stopped with an error: {err}");
         }
     }
+}
+
+/// The configuration `bazaar serve` would read with only these variables set (and the
+/// pool size, when the environment sets it).
+fn config(database_url: &str, data_dir: &Path) -> Result<Config, BoxError> {
+    Ok(Config::from_lookup(|name| match name {
+        "DATABASE_URL" => Some(database_url.to_owned()),
+        "BAZAAR_DATA_DIR" => Some(data_dir.display().to_string()),
+        "LEPTOS_SITE_ROOT" => Some(data_dir.join("site").display().to_string()),
+        "BAZAAR_DB_MAX_CONNECTIONS" => std::env::var(name).ok(),
+        _ => None,
+    })?)
 }
 
 /// A fresh PostgreSQL database for one run, on the server the tests use.
