@@ -12,7 +12,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub(crate) mod backup;
+pub mod backup;
 mod transfer;
 
 #[derive(Debug, Parser)]

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 mod archive;
 mod database;
 pub(crate) mod retention;
-pub(crate) mod schedule;
+pub mod schedule;
 
 /// Exit code for a restore that was refused and wrote nothing.
 const REFUSED: u8 = 2;

@@ -13,6 +13,7 @@ mod discount_codes;
 mod email_links;
 mod helpers;
 mod localstripe;
+mod metrics;
 mod operations;
 mod pages;
 mod photo_uploads;
