@@ -137,9 +137,11 @@ async fn run_serve(config: Config) -> Result<ExitCode, StartError> {
             source,
         })?;
     let metrics_listener = match config.metrics.addr {
-        Some(addr) => Some(tokio::net::TcpListener::bind(addr).await.map_err(|source| {
-            StartError::Listen { addr, source }
-        })?),
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| StartError::Listen { addr, source })?,
+        ),
         None => None,
     };
     let started = std::time::Instant::now();

@@ -385,7 +385,8 @@ fn backups(
             interval(every.trim()).ok_or(ConfigError {
                 variable: "BAZAAR_BACKUP_EVERY",
                 value: every.clone(),
-                expected: "a whole number with m, h or d, such as 6h or 1d (at least 15m), or unset",
+                expected:
+                    "a whole number with m, h or d, such as 6h or 1d (at least 15m), or unset",
             })
         })
         .transpose()?;

@@ -144,7 +144,11 @@ mod tests {
     #[test]
     fn a_family_has_help_type_and_escaped_labels() {
         let mut out = Exposition::new();
-        out.family("bazaar_orders", Kind::Gauge, "Orders by status.\nAll of them.");
+        out.family(
+            "bazaar_orders",
+            Kind::Gauge,
+            "Orders by status.\nAll of them.",
+        );
         out.sample("bazaar_orders", &[("status", "paid")], 3.0);
         out.sample("bazaar_orders", &[("status", "a \"b\"\\c\nd")], 0.5);
         out.sample("bazaar_up", &[], 1.0);

@@ -219,7 +219,12 @@ fn render_shop(out: &mut Exposition, figures: &shop::ShopFigures) {
          for and not cancelled (paid, fulfilled, delivered, partially_refunded, refunded), \
          less what was refunded of them. A gauge: a refund or a cancellation lowers it.",
     );
-    by(out, "bazaar_revenue_minor_units", "currency", &figures.revenue);
+    by(
+        out,
+        "bazaar_revenue_minor_units",
+        "currency",
+        &figures.revenue,
+    );
 }
 
 /// A fixed label per standard method, so a client cannot mint label values.

@@ -40,14 +40,13 @@ pub async fn read(db: &Db) -> Result<ShopFigures, sqlx::Error> {
     let pending_jobs = by_kind("pending").await?;
     let dead_jobs = by_kind("dead").await?;
     let now = now_millis();
-    let oldest_due: Option<i64> =
-        sqlx::query_scalar(
-            "SELECT MIN(run_at) FROM jobs
+    let oldest_due: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(run_at) FROM jobs
              WHERE state = 'pending' AND run_at <= $1 AND locked_until <= $1",
-        )
-            .bind(now)
-            .fetch_one(db.pool())
-            .await?;
+    )
+    .bind(now)
+    .fetch_one(db.pool())
+    .await?;
     let oldest_due_job_seconds = oldest_due.map_or(0.0, |at| (now - at).max(0) as f64 / 1000.0);
 
     let counted: Vec<(String, i64)> =

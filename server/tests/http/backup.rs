@@ -510,7 +510,9 @@ async fn scheduled_backups_run_once_across_instances_and_keep_the_newest() {
         ("BAZAAR_BACKUP_KEEP", "2".to_owned()),
     ];
     let config = server::config::Config::from_lookup(|name| {
-        vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
     })
     .unwrap();
     let backup_jobs = |db: Db| async move {

@@ -71,9 +71,14 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let search = state.search.clone();
-        tokio::spawn(server::serve_with_metrics(listener, state, metrics, async {
-            let _ = stopped.await;
-        }));
+        tokio::spawn(server::serve_with_metrics(
+            listener,
+            state,
+            metrics,
+            async {
+                let _ = stopped.await;
+            },
+        ));
         TestApp {
             base,
             client: reqwest::Client::builder()

@@ -64,7 +64,10 @@ async fn the_shop_port_serves_metrics_to_the_token_bearer_only() {
         "text/plain; version=0.0.4; charset=utf-8"
     );
     let body = scraped.text().await.unwrap();
-    assert!(body.contains("# TYPE bazaar_http_requests_total counter"), "{body}");
+    assert!(
+        body.contains("# TYPE bazaar_http_requests_total counter"),
+        "{body}"
+    );
     let max = app.db.pool().options().get_max_connections();
     assert_eq!(
         sample(&body, "bazaar_db_pool_connections_max"),
@@ -153,7 +156,10 @@ async fn a_paid_order_shows_in_orders_revenue_and_the_mail_queue() {
         sample(&body, "bazaar_orders{status=\"awaiting_payment\"}"),
         Some(0.0)
     );
-    assert_eq!(sample(&body, "bazaar_orders{status=\"refunded\"}"), Some(0.0));
+    assert_eq!(
+        sample(&body, "bazaar_orders{status=\"refunded\"}"),
+        Some(0.0)
+    );
     // £40 of goods and £3.95 delivery.
     assert_eq!(
         sample(&body, "bazaar_revenue_minor_units{currency=\"GBP\"}"),
@@ -162,9 +168,12 @@ async fn a_paid_order_shows_in_orders_revenue_and_the_mail_queue() {
     // No worker runs in this test: the confirmation email waits in the queue.
     assert!(sample(&body, "bazaar_jobs_pending{kind=\"email\"}").unwrap() >= 1.0);
     assert!(sample(&body, "bazaar_jobs_oldest_due_age_seconds").unwrap() >= 0.0);
-    assert!(body.contains(
-        "bazaar_http_requests_total{route=\"/rpc/pay\",method=\"POST\",status=\"200\"} 1"
-    ), "{body}");
+    assert!(
+        body.contains(
+            "bazaar_http_requests_total{route=\"/rpc/pay\",method=\"POST\",status=\"200\"} 1"
+        ),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -181,7 +190,9 @@ async fn a_metrics_address_serves_metrics_alone_and_without_a_token() {
     )
     .await;
     assert_eq!(app.get("/healthz").await.status(), 200);
-    let scraped = reqwest::get(format!("{metrics_base}/metrics")).await.unwrap();
+    let scraped = reqwest::get(format!("{metrics_base}/metrics"))
+        .await
+        .unwrap();
     assert_eq!(scraped.status(), 200);
     let body = scraped.text().await.unwrap();
     assert_eq!(

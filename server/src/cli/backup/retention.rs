@@ -79,7 +79,10 @@ mod tests {
             "bazaar-20261204T000000Z.tar.gz",
             "bazaar-20261202T000000Z.tar.gz",
         ];
-        let foreign = ["before-upgrade.tar.gz", "bazaar-20261130T000000Z.tar.partial"];
+        let foreign = [
+            "before-upgrade.tar.gz",
+            "bazaar-20261130T000000Z.tar.partial",
+        ];
         for name in ours.iter().chain(&foreign) {
             std::fs::write(dir.join(name), name).unwrap();
         }

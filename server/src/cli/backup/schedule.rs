@@ -72,7 +72,9 @@ impl JobHandler for BackupJobs {
                 keep = self.config.backups.keep,
                 "old backups deleted"
             ),
-            Err(err) => tracing::warn!(error = %err, dir = %dir.display(), "pruning old backups failed"),
+            Err(err) => {
+                tracing::warn!(error = %err, dir = %dir.display(), "pruning old backups failed")
+            }
         }
         Ok(())
     }
