@@ -1,7 +1,7 @@
 //! The command line: what each `bazaar` subcommand does, and how it reports.
 
 use crate::config::Config;
-use crate::{open_database, serve, shutdown_signal, StartError};
+use crate::{open_database, serve_with_metrics, shutdown_signal, StartError};
 use app::accounts::password::Password;
 use app::accounts::server::{create_user, CreateUser, Role};
 use app::catalog::seed::{seed, SeedOptions, SeedOutcome};
@@ -11,7 +11,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-mod backup;
+pub mod backup;
 mod transfer;
 
 #[derive(Debug, Parser)]
@@ -72,9 +72,14 @@ pub enum Command {
     /// Write the database and the uploaded photos to one checksummed archive, while the
     /// shop keeps serving (PostgreSQL needs pg_dump).
     Backup {
-        /// The archive to write; by default `$BAZAAR_DATA_DIR/backups/bazaar-<UTC time>.tar.gz`.
+        /// The archive to write; by default `bazaar-<UTC time>.tar.gz` in BAZAAR_BACKUP_DIR
+        /// (`$BAZAAR_DATA_DIR/backups`).
         #[arg(long)]
         to: Option<PathBuf>,
+        /// Then delete all but the newest N archives named `bazaar-<UTC time>.tar.gz` in the
+        /// archive's folder (other files there are left alone): for backups run from cron.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        keep: Option<u64>,
     },
     /// Restore a `bazaar backup` archive into DATABASE_URL and the data directory, then
     /// migrate. Exits with 2, writing nothing, for a damaged archive or a target with data.
@@ -109,7 +114,10 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         Command::Export { format, output } => {
             transfer::run_export(config, format, output.as_deref()).await
         }
-        Command::Backup { to } => backup::run_backup(config, to).await,
+        Command::Backup { to, keep } => {
+            let keep = keep.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+            backup::run_backup(config, to, keep).await
+        }
         Command::Restore { file, force } => backup::run_restore(config, &file, force).await,
     };
     result.unwrap_or_else(|err| {
@@ -127,8 +135,16 @@ async fn run_serve(config: Config) -> Result<ExitCode, StartError> {
             addr: config.site_addr,
             source,
         })?;
+    let metrics_listener = match config.metrics.addr {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| StartError::Listen { addr, source })?,
+        ),
+        None => None,
+    };
     let started = std::time::Instant::now();
-    let state = crate::app_state(&config, db).await?;
+    let state = crate::app_state(&config, db.clone()).await?;
     tracing::info!(
         engine = state.db.engine().name(),
         products = state.search.len(),
@@ -143,14 +159,43 @@ async fn run_serve(config: Config) -> Result<ExitCode, StartError> {
             let _ = stopped.wait_for(|stop| *stop).await;
         }),
     );
+    // Scheduled backups (BAZAAR_BACKUP_EVERY) on a worker of their own.
+    let backups = backup::schedule::worker(&config, state.db.clone())
+        .await
+        .map_err(StartError::Schedule)?
+        .map(|worker| {
+            let mut stopped = stop.subscribe();
+            tokio::spawn(worker.run(async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            }))
+        });
     println!("Bazaar is serving at http://{}", config.site_addr);
-    let served = serve(listener, state, async move {
+    if let Some(addr) = config.metrics.addr {
+        println!("Metrics are served at http://{addr}/metrics");
+    }
+    let endpoints = crate::MetricsEndpoints {
+        token: config.metrics.token.clone(),
+        listener: metrics_listener,
+    };
+    let served = serve_with_metrics(listener, state, endpoints, async move {
         shutdown_signal().await;
         let _ = stop.send(true);
     })
     .await;
     // The worker finishes the job in hand (bounded by its job timeout) before exiting.
     let _ = jobs.await;
+    // A backup in hand gets a little time; one that needs longer is abandoned (its
+    // staging files remain) and taken again once its lease passes.
+    if let Some(backups) = backups {
+        if tokio::time::timeout(std::time::Duration::from_secs(30), backups)
+            .await
+            .is_err()
+        {
+            tracing::warn!("a scheduled backup was still running at shutdown; it will run again");
+        }
+    }
+    // Closed last, so the worker could record how the job in hand ended.
+    db.close().await;
     served?;
     Ok(ExitCode::SUCCESS)
 }

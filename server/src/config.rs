@@ -50,6 +50,31 @@ pub struct Config {
     pub storage: app::media::StorageSettings,
     /// `BAZAAR_PHOTO_MAX_MB`: how large an uploaded photo may be.
     pub photo_limits: app::media::PhotoLimits,
+    /// `BAZAAR_METRICS_TOKEN` and `BAZAAR_METRICS_ADDR`: who may read `/metrics`, and where.
+    pub metrics: MetricsConfig,
+    /// `BAZAAR_BACKUP_EVERY`, `BAZAAR_BACKUP_KEEP` and `BAZAAR_BACKUP_DIR`.
+    pub backups: BackupConfig,
+}
+
+/// Where `/metrics` is served. Neither set: nowhere (the shop's port answers 404).
+#[derive(Debug, Clone, Default)]
+pub struct MetricsConfig {
+    /// On the shop's own port, to `Authorization: Bearer <token>` only.
+    pub token: Option<crate::metrics::MetricsToken>,
+    /// On a listener of its own (such as `127.0.0.1:9100`), without a token.
+    pub addr: Option<SocketAddr>,
+}
+
+/// Scheduled backups (through the job queue, so once across instances), and where
+/// archives go and how many are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupConfig {
+    /// How often to take one; `None` (the default) takes none.
+    pub every: Option<std::time::Duration>,
+    /// How many of the newest scheduled archives to keep (7).
+    pub keep: usize,
+    /// Where archives are written (`BAZAAR_DATA_DIR/backups`).
+    pub dir: PathBuf,
 }
 
 /// The payment provider and its settings.
@@ -181,7 +206,11 @@ impl Config {
             max_bytes: photo_max_mb * 1024 * 1024,
             ..app::media::PhotoLimits::default()
         };
+        let metrics = metrics(&var)?;
+        let backups = backups(&var, &data_dir)?;
         Ok(Config {
+            metrics,
+            backups,
             storage,
             photo_limits,
             payments,
@@ -326,6 +355,76 @@ fn storage(
         }
     }
     Ok(StorageSettings::S3(s3))
+}
+
+/// `BAZAAR_METRICS_TOKEN` (at least 16 characters, never printed) and `BAZAAR_METRICS_ADDR`.
+fn metrics(var: &impl Fn(&str) -> Option<String>) -> Result<MetricsConfig, ConfigError> {
+    let token = var("BAZAAR_METRICS_TOKEN")
+        .map(|token| {
+            let token = token.trim();
+            if token.chars().count() >= 16 && !token.contains(char::is_whitespace) {
+                Ok(crate::metrics::MetricsToken::new(token))
+            } else {
+                Err(ConfigError {
+                    variable: "BAZAAR_METRICS_TOKEN",
+                    value: "[hidden]".to_owned(),
+                    expected: "a secret of at least 16 characters without spaces, or unset",
+                })
+            }
+        })
+        .transpose()?;
+    let addr = var("BAZAAR_METRICS_ADDR")
+        .map(|addr| {
+            addr.trim().parse().map_err(|_| ConfigError {
+                variable: "BAZAAR_METRICS_ADDR",
+                value: addr.clone(),
+                expected: "an address and port such as 127.0.0.1:9100, or unset",
+            })
+        })
+        .transpose()?;
+    Ok(MetricsConfig { token, addr })
+}
+
+/// `BAZAAR_BACKUP_EVERY` (unset: no scheduled backups), `BAZAAR_BACKUP_KEEP` (7) and
+/// `BAZAAR_BACKUP_DIR` (`BAZAAR_DATA_DIR/backups`).
+fn backups(
+    var: &impl Fn(&str) -> Option<String>,
+    data_dir: &std::path::Path,
+) -> Result<BackupConfig, ConfigError> {
+    let every = var("BAZAAR_BACKUP_EVERY")
+        .map(|every| {
+            interval(every.trim()).ok_or(ConfigError {
+                variable: "BAZAAR_BACKUP_EVERY",
+                value: every.clone(),
+                expected:
+                    "a whole number with m, h or d, such as 6h or 1d (at least 15m), or unset",
+            })
+        })
+        .transpose()?;
+    let keep = read(
+        var,
+        "BAZAAR_BACKUP_KEEP",
+        "7",
+        "a whole number of archives from 1 to 10000",
+        |v| v.parse().ok().filter(|n| (1..=10_000).contains(n)),
+    )?;
+    let dir = var("BAZAAR_BACKUP_DIR")
+        .map(|dir| PathBuf::from(dir.trim()))
+        .unwrap_or_else(|| data_dir.join("backups"));
+    Ok(BackupConfig { every, keep, dir })
+}
+
+/// `30m`, `6h`, `1d`: a whole number of minutes, hours or days, at least 15 minutes.
+fn interval(text: &str) -> Option<std::time::Duration> {
+    let unit = match text.chars().last()? {
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => return None,
+    };
+    let count: u64 = text[..text.len() - 1].parse().ok()?;
+    let seconds = count.checked_mul(unit)?;
+    (seconds >= 15 * 60).then(|| std::time::Duration::from_secs(seconds))
 }
 
 /// The value of `name` (or `default`) turned into a `T` by `convert`, or an error naming it.
@@ -491,6 +590,61 @@ mod tests {
             half_keys.unwrap_err().variable,
             "BAZAAR_S3_SECRET_ACCESS_KEY"
         );
+    }
+
+    #[test]
+    fn metrics_are_off_unless_a_token_or_an_address_is_given() {
+        let off = config(&[]).unwrap();
+        assert!(off.metrics.token.is_none() && off.metrics.addr.is_none());
+        let on = config(&[
+            ("BAZAAR_METRICS_TOKEN", "0123456789abcdef-scrape"),
+            ("BAZAAR_METRICS_ADDR", "127.0.0.1:9100"),
+        ])
+        .unwrap();
+        assert!(on.metrics.token.is_some());
+        assert_eq!(on.metrics.addr, Some("127.0.0.1:9100".parse().unwrap()));
+        let short = config(&[("BAZAAR_METRICS_TOKEN", "short-secret")]).unwrap_err();
+        assert_eq!(short.variable, "BAZAAR_METRICS_TOKEN");
+        assert!(!short.to_string().contains("short-secret"), "{short}");
+        let printed = format!("{on:?}");
+        assert!(!printed.contains("0123456789abcdef"), "{printed}");
+        let addr = config(&[("BAZAAR_METRICS_ADDR", "9100")]).unwrap_err();
+        assert_eq!(addr.variable, "BAZAAR_METRICS_ADDR");
+    }
+
+    #[test]
+    fn backups_are_unscheduled_by_default_and_keep_seven_under_the_data_dir() {
+        let default = config(&[("BAZAAR_DATA_DIR", "/srv/shop")]).unwrap().backups;
+        assert_eq!(
+            default,
+            BackupConfig {
+                every: None,
+                keep: 7,
+                dir: "/srv/shop/backups".into()
+            }
+        );
+        let hours = |h: u64| std::time::Duration::from_secs(h * 3600);
+        for (text, every) in [("6h", hours(6)), ("1d", hours(24)), ("90m", hours(3) / 2)] {
+            let backups = config(&[("BAZAAR_BACKUP_EVERY", text)]).unwrap().backups;
+            assert_eq!(backups.every, Some(every), "{text}");
+        }
+        let set = config(&[
+            ("BAZAAR_BACKUP_KEEP", "30"),
+            ("BAZAAR_BACKUP_DIR", "/mnt/backups"),
+        ])
+        .unwrap()
+        .backups;
+        assert_eq!((set.keep, set.dir), (30, "/mnt/backups".into()));
+        for (name, value) in [
+            ("BAZAAR_BACKUP_EVERY", "6"),
+            ("BAZAAR_BACKUP_EVERY", "5m"),
+            ("BAZAAR_BACKUP_EVERY", "1w"),
+            ("BAZAAR_BACKUP_EVERY", "-1h"),
+            ("BAZAAR_BACKUP_KEEP", "0"),
+        ] {
+            let err = config(&[(name, value)]).unwrap_err();
+            assert_eq!(err.variable, name, "{value}");
+        }
     }
 
     #[test]

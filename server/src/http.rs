@@ -33,7 +33,13 @@ fn routes() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-pub fn router(state: AppState) -> Router {
+/// The shop's router. `metrics` counts every request; `/metrics` is served here only to
+/// the bearer of `metrics_token`.
+pub fn router(
+    state: AppState,
+    metrics: crate::metrics::Metrics,
+    metrics_token: Option<crate::metrics::MetricsToken>,
+) -> Router {
     let routes = routes();
     let pkg_dir = std::path::Path::new(state.leptos_options.site_root.as_ref())
         .join(state.leptos_options.site_pkg_dir.as_ref());
@@ -102,6 +108,14 @@ pub fn router(state: AppState) -> Router {
         // `Origin` nor `Sec-Fetch-Site`, but payments must not depend on that.) It needs no
         // session and must never be answered from the page cache.
         .route("/webhooks/stripe", post(crate::webhooks::stripe))
+        // Outside the browser layers too: a scraper has no session and no origin.
+        .route(
+            "/metrics",
+            get(crate::metrics::on_shop_port).with_state(crate::metrics::ShopPort {
+                metrics: metrics.clone(),
+                token: metrics_token,
+            }),
+        )
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -123,6 +137,11 @@ pub fn router(state: AppState) -> Router {
                 }))
                 .layer(CompressionLayer::new()),
         )
+        // Outermost, so it times and counts every answer, by the route that matched.
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::track,
+        ))
         .with_state(state)
 }
 

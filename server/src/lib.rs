@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod media;
+pub mod metrics;
 pub mod page_cache;
 pub mod security;
 pub mod telemetry;
@@ -15,7 +16,7 @@ use app::db::{connect, ConnectError, Db};
 use app::state::AppState;
 use config::Config;
 use leptos::config::LeptosOptions;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use tokio::net::TcpListener;
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +38,8 @@ pub enum StartError {
     Payments(#[from] app::payments::provider::ProviderError),
     #[error(transparent)]
     Storage(#[from] app::media::StorageError),
+    #[error("cannot schedule backups: {0}")]
+    Schedule(sqlx::Error),
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -74,25 +77,52 @@ pub async fn app_state(config: &Config, db: Db) -> Result<AppState, StartError> 
     Ok(state)
 }
 
+/// Where `/metrics` is served (see [`config::MetricsConfig`]); the default serves it nowhere.
+#[derive(Debug, Default)]
+pub struct MetricsEndpoints {
+    /// Serve it on the shop's port to the bearer of this token.
+    pub token: Option<metrics::MetricsToken>,
+    /// Serve it, and nothing else, on this listener.
+    pub listener: Option<TcpListener>,
+}
+
 /// Serves the shop on `listener` until `shutdown` resolves, then finishes the requests
-/// in flight and closes the pool.
+/// in flight. The pool stays open for the job worker to record the job in hand: the
+/// caller closes it when everything has stopped. Metrics are recorded but served nowhere.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
+    serve_with_metrics(listener, state, MetricsEndpoints::default(), shutdown).await
+}
+
+/// As [`serve`], with `/metrics` where `endpoints` say.
+pub async fn serve_with_metrics(
+    listener: TcpListener,
+    state: AppState,
+    endpoints: MetricsEndpoints,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
     let db = state.db.clone();
     let sweeper = tokio::spawn(sweep_expired_rows(db.clone()));
     let follower = tokio::spawn(state.search.clone().follow(db.clone()));
+    let metrics = metrics::Metrics::new(db.clone());
+    let metrics_server = endpoints.listener.map(|listener| {
+        tokio::spawn(axum::serve(listener, metrics::listener_router(metrics.clone())).into_future())
+    });
     // Connection info gives server functions the client's address (rate limits).
-    let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = http::router(state, metrics, endpoints.token)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(StartError::Serve);
     sweeper.abort();
     follower.abort();
-    db.close().await;
+    if let Some(metrics_server) = metrics_server {
+        metrics_server.abort();
+    }
     result
 }
 

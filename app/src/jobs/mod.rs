@@ -16,7 +16,8 @@ mod worker;
 
 pub use backoff::Backoff;
 pub use queue::{
-    claim, complete, enqueue, enqueue_at, fail, find, prune_done, Failure, JobRecord, JobState,
+    claim, complete, enqueue, enqueue_at, enqueue_once, fail, find, prune_done, Failure, JobRecord,
+    JobState,
 };
 pub use worker::{Worker, WorkerOptions};
 

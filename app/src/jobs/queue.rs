@@ -94,6 +94,29 @@ pub async fn enqueue_at(
     .await
 }
 
+/// Adds a job of `kind` due at `run_at` unless a unique index on `jobs` keeps it out,
+/// such as `jobs_one_waiting_backup_idx` (one unclaimed `backup` job at a time). True when
+/// it was added. Concurrent callers (instances starting at once) add one between them.
+pub async fn enqueue_once(
+    db: &Db,
+    kind: &str,
+    payload: &str,
+    run_at: i64,
+) -> Result<bool, sqlx::Error> {
+    let now = now_millis();
+    let added = sqlx::query(
+        "INSERT INTO jobs (kind, payload, state, run_at, attempts, locked_until, created_at, updated_at)
+         VALUES ($1, $2, 'pending', $3, 0, 0, $4, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(kind)
+    .bind(payload)
+    .bind(run_at)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(added.rows_affected() == 1)
+}
+
 /// Takes the oldest due pending job of one of `kinds` for `lease`: no other worker claims
 /// it until the lease passes, and claiming counts as an attempt.
 ///

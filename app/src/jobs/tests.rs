@@ -300,3 +300,48 @@ async fn a_worker_finishes_its_loop_when_shutdown_resolves() {
         .unwrap();
     assert_eq!(recorder.runs().len(), 1);
 }
+
+#[tokio::test]
+async fn one_backup_waits_however_many_instances_schedule_it_at_once() {
+    let test = TestDb::new().await;
+    let pending = |db: Db| async move {
+        sqlx::query_as::<_, (i64, i64)>(
+            "SELECT attempts, run_at FROM jobs WHERE kind = 'backup' AND state = 'pending'
+             ORDER BY id",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+    };
+    let schedulers: Vec<_> = (0..6)
+        .map(|i| {
+            let db = test.db.clone();
+            tokio::spawn(async move { enqueue_once(&db, "backup", "{}", 1_000 + i).await })
+        })
+        .collect();
+    let mut added = 0;
+    for scheduler in schedulers {
+        added += i32::from(scheduler.await.unwrap().unwrap());
+    }
+    assert_eq!(added, 1);
+    assert_eq!(pending(test.db.clone()).await.len(), 1);
+
+    // The run in hand schedules its successor; any later try adds nothing.
+    let running = claim(&test.db, &["backup"], Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(enqueue_once(&test.db, "backup", "{}", 9_000).await.unwrap());
+    assert!(!enqueue_once(&test.db, "backup", "{}", 9_500).await.unwrap());
+    assert_eq!(
+        pending(test.db.clone()).await,
+        [(1, running_run_at(&test.db, running.id).await), (0, 9_000)]
+    );
+    // Other kinds are not limited.
+    assert!(enqueue_once(&test.db, "email", "{}", 0).await.unwrap());
+    assert!(enqueue_once(&test.db, "email", "{}", 0).await.unwrap());
+}
+
+async fn running_run_at(db: &Db, id: i64) -> i64 {
+    job(db, id).await.run_at
+}

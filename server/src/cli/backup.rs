@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::{open_database, StartError};
-use app::db::{connect, Engine};
+use app::db::{connect, Db, Engine};
 use app::media::StorageSettings;
 use archive::{ArchiveError, FileEntry, Manifest, Source};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,13 +14,23 @@ use std::process::ExitCode;
 
 mod archive;
 mod database;
+pub(crate) mod retention;
+pub mod schedule;
 
 /// Exit code for a restore that was refused and wrote nothing.
 const REFUSED: u8 = 2;
 
-enum Failure {
+pub(crate) enum Failure {
     Refused(String),
     Fault(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Refused(why) | Failure::Fault(why) => f.write_str(why),
+        }
+    }
 }
 
 /// Wraps an error as a fault about `what` (a file, a step).
@@ -43,28 +53,44 @@ fn exit(result: Result<(), Failure>) -> ExitCode {
     }
 }
 
-/// Steps on a spinner when stderr is a terminal, else as plain lines.
-struct Progress(Option<ProgressBar>);
+/// Steps on a spinner when stderr is a terminal, else as plain lines; or nothing at all
+/// (a scheduled backup, which logs instead).
+pub(crate) struct Progress {
+    bar: Option<ProgressBar>,
+    lines: bool,
+}
 
 impl Progress {
     fn new() -> Progress {
-        Progress(std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new_spinner();
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar
-        }))
+        let terminal = std::io::stderr().is_terminal();
+        Progress {
+            bar: terminal.then(|| {
+                let bar = ProgressBar::new_spinner();
+                bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                bar
+            }),
+            lines: !terminal,
+        }
+    }
+
+    pub(crate) fn quiet() -> Progress {
+        Progress {
+            bar: None,
+            lines: false,
+        }
     }
 
     fn step(&self, message: String) {
-        match &self.0 {
+        match &self.bar {
             Some(bar) => bar.set_message(message),
-            None => eprintln!("bazaar: {message}"),
+            None if self.lines => eprintln!("bazaar: {message}"),
+            None => {}
         }
     }
 
     /// Turns the spinner into a bar over `total` bytes.
     fn bytes(&self, total: u64) {
-        if let Some(bar) = &self.0 {
+        if let Some(bar) = &self.bar {
             bar.set_length(total);
             bar.set_style(
                 ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta} left)")
@@ -75,13 +101,13 @@ impl Progress {
     }
 
     fn at(&self, done: u64) {
-        if let Some(bar) = &self.0 {
+        if let Some(bar) = &self.bar {
             bar.set_position(done);
         }
     }
 
     fn clear(&self) {
-        if let Some(bar) = &self.0 {
+        if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
     }
@@ -98,34 +124,92 @@ fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 
-pub async fn run_backup(config: Config, to: Option<PathBuf>) -> Result<ExitCode, StartError> {
+/// The name `bazaar backup` gives an archive taken at `created_at` (RFC 3339):
+/// `bazaar-20261205T061500Z.tar.gz`. Only names of this form are ever pruned.
+pub(crate) fn archive_name(created_at: &str) -> String {
+    let stamp: String = created_at
+        .chars()
+        .filter(|c| *c != '-' && *c != ':')
+        .collect();
+    format!("bazaar-{stamp}.tar.gz")
+}
+
+pub async fn run_backup(
+    config: Config,
+    to: Option<PathBuf>,
+    keep: Option<usize>,
+) -> Result<ExitCode, StartError> {
     let db = connect(&config.database_url, 2).await?;
     let progress = Progress::new();
     let started = std::time::Instant::now();
-    let created_at = archive::rfc3339(now_seconds());
     let to = to.unwrap_or_else(|| {
-        let stamp: String = created_at
-            .chars()
-            .filter(|c| *c != '-' && *c != ':')
-            .collect();
         config
-            .data_dir
-            .join("backups")
-            .join(format!("bazaar-{stamp}.tar.gz"))
+            .backups
+            .dir
+            .join(archive_name(&archive::rfc3339(now_seconds())))
     });
+    let written = write_backup(&db, &config, &to, &progress).await;
+    db.close().await;
+    progress.clear();
+    let result = written.and_then(|written| {
+        println!(
+            "Backup written to {} ({} files, {} of data, {} archive) in {:.1} s.",
+            to.display(),
+            written.files,
+            megabytes(written.data_bytes),
+            megabytes(written.archive_bytes),
+            started.elapsed().as_secs_f64()
+        );
+        let Some(keep) = keep else {
+            return Ok(());
+        };
+        let dir = to
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let removed = retention::prune(dir, keep).map_err(fault(dir.display()))?;
+        println!(
+            "Kept the newest {keep} archives in {}; removed {}.",
+            dir.display(),
+            removed.len()
+        );
+        Ok(())
+    });
+    Ok(exit(result))
+}
+
+/// What [`write_backup`] wrote.
+pub(crate) struct Written {
+    pub files: usize,
+    pub data_bytes: u64,
+    pub archive_bytes: u64,
+}
+
+/// Writes the shop (the database `db`, at `config.database_url`, and photos stored as
+/// files) to the archive `to`, while the shop keeps serving. The archive appears whole
+/// or not at all.
+pub(crate) async fn write_backup(
+    db: &Db,
+    config: &Config,
+    to: &Path,
+    progress: &Progress,
+) -> Result<Written, Failure> {
+    let created_at = archive::rfc3339(now_seconds());
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(fault(dir.display()))?;
+    }
     let staging = to.with_extension(format!("staging-{}", std::process::id()));
     let result = async {
         std::fs::create_dir_all(&staging).map_err(fault(staging.display()))?;
         let engine = db.engine();
         progress.step(format!("copying the {} database", engine.name()));
-        let migration_version = database::migration_version(&db)
+        let migration_version = database::migration_version(db)
             .await
             .map_err(fault("reading the migration version"))?;
         let snapshot = staging.join("database");
-        database::snapshot(&db, &config.database_url, &snapshot)
+        database::snapshot(db, &config.database_url, &snapshot)
             .await
             .map_err(|e| Failure::Fault(e.to_string()))?;
-        db.close().await;
 
         let mut sources = vec![Source {
             from: snapshot,
@@ -155,7 +239,7 @@ pub async fn run_backup(config: Config, to: Option<PathBuf>) -> Result<ExitCode,
         let total: u64 = files.iter().map(|f| f.size).sum();
         let manifest = Manifest {
             format_version: archive::FORMAT_VERSION,
-            created_at: created_at.clone(),
+            created_at,
             engine: database::engine_key(engine).to_owned(),
             bazaar_version: env!("CARGO_PKG_VERSION").to_owned(),
             migration_version,
@@ -166,24 +250,17 @@ pub async fn run_backup(config: Config, to: Option<PathBuf>) -> Result<ExitCode,
         progress.bytes(total);
         let partial = to.with_extension("partial");
         archive::write(&partial, &manifest, &sources, |done| progress.at(done))
-            .and_then(|()| std::fs::rename(&partial, &to))
+            .and_then(|()| std::fs::rename(&partial, to))
             .map_err(fault(to.display()))?;
-        progress.clear();
-        let archived = std::fs::metadata(&to).map(|m| m.len()).unwrap_or(0);
-        println!(
-            "Backup written to {} ({} files, {} of data, {} archive) in {:.1} s.",
-            to.display(),
-            manifest.files.len(),
-            megabytes(total),
-            megabytes(archived),
-            started.elapsed().as_secs_f64()
-        );
-        Ok(())
+        Ok(Written {
+            files: manifest.files.len(),
+            data_bytes: total,
+            archive_bytes: std::fs::metadata(to).map(|m| m.len()).unwrap_or(0),
+        })
     }
     .await;
-    progress.clear();
     let _ = std::fs::remove_dir_all(&staging);
-    Ok(exit(result))
+    result
 }
 
 /// Adds every file under `dir` as `media/<path relative to root>`, in a stable order.

@@ -329,3 +329,239 @@ async fn a_tampered_archive_is_refused_naming_the_file_and_nothing_is_written() 
     let _ = std::fs::remove_dir_all(source_dir);
     let _ = std::fs::remove_dir_all(target_dir);
 }
+
+/// The order numbers of restored orders and their status.
+async fn orders_by_number(db: &Db) -> std::collections::HashMap<String, String> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, status FROM orders")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    rows.into_iter()
+        .map(|(id, status)| (app::orders::format_order_number(id as u64), status))
+        .collect()
+}
+
+/// `archive` with one byte of the file stored at `path` inside it changed.
+fn flip_a_byte_of(archive: &Path, path: &str) {
+    let mut tar_bytes = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(archive).unwrap())
+        .read_to_end(&mut tar_bytes)
+        .unwrap();
+    let mut at = None;
+    let mut tar = tar::Archive::new(&tar_bytes[..]);
+    for entry in tar.entries().unwrap() {
+        let entry = entry.unwrap();
+        if entry.path().unwrap().to_string_lossy() == path {
+            at = Some(entry.raw_file_position() as usize + entry.size() as usize / 2);
+        }
+    }
+    let at = at.unwrap_or_else(|| panic!("{path} is in the archive"));
+    tar_bytes[at] ^= 0x01;
+    let mut gzip = flate2::write::GzEncoder::new(
+        std::fs::File::create(archive).unwrap(),
+        flate2::Compression::fast(),
+    );
+    gzip.write_all(&tar_bytes).unwrap();
+    gzip.finish().unwrap();
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_shoppers_pay_restores_every_order_paid_before_it() {
+    use crate::checkout::{guest_at_checkout, order_number, pay, variant, GOOD_CARD};
+    if pg_dump_missing() {
+        return;
+    }
+    let app = Arc::new(crate::helpers::TestApp::seeded(5).await);
+    let sku = variant(&app, 1_000_000).await;
+    let work_dir = scratch_dir("under-load");
+    let archive = work_dir.join("shop.tar.gz");
+
+    // Four shoppers pay for orders over HTTP until told to stop; each order number is
+    // recorded once the shop has answered that it is paid.
+    let paid = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let shoppers: Vec<_> = (0..4)
+        .map(|_| {
+            let (app, sku, paid, stop) = (app.clone(), sku.clone(), paid.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let (guest, key) = guest_at_checkout(&app, &sku, 1).await;
+                    let (status, step) = pay(&app, &guest, &key, GOOD_CARD).await;
+                    assert_eq!(status, 200, "{step}");
+                    let path = step["Paid"]["path"].as_str().expect("paid").to_owned();
+                    paid.lock().unwrap().push(order_number(&path).to_owned());
+                }
+            })
+        })
+        .collect();
+    while paid.lock().unwrap().len() < 8 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let paid_before_backup = paid.lock().unwrap().clone();
+    let out = bazaar(
+        &["backup", "--to", archive.to_str().unwrap()],
+        &app.database_url,
+        &work_dir,
+    )
+    .await;
+    let paid_by_backup_end = paid.lock().unwrap().len();
+    // The shop keeps selling a little after the backup, then the shoppers go home.
+    while paid.lock().unwrap().len() < paid_by_backup_end + 4 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    for shopper in shoppers {
+        shopper.await.unwrap();
+    }
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        paid_by_backup_end > paid_before_backup.len(),
+        "orders were paid while the backup ran"
+    );
+
+    // Every file in the archive matches its checksum in the manifest.
+    let (manifest, files) = read_archive(&archive);
+    let listed = manifest["files"].as_array().unwrap();
+    assert_eq!(listed.len(), files.len());
+    for (entry, (path, size, sha)) in listed.iter().zip(&files) {
+        assert_eq!(entry["path"].as_str(), Some(path.as_str()));
+        assert_eq!(entry["size"].as_u64(), Some(*size));
+        assert_eq!(entry["sha256"].as_str(), Some(sha.as_str()), "{path}");
+    }
+
+    // Restored into a fresh database and data directory, every order paid before the
+    // backup began is there, and paid.
+    let target = TestDb::new().await;
+    target.db.close().await;
+    let target_dir = scratch_dir("under-load-target");
+    let out = bazaar(
+        &["restore", archive.to_str().unwrap()],
+        &target.url,
+        &target_dir,
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let restored = connect(&target.url, 2).await.unwrap();
+    let orders = orders_by_number(&restored).await;
+    for number in &paid_before_backup {
+        assert_eq!(
+            orders.get(number).map(String::as_str),
+            Some("paid"),
+            "order {number} after the restore"
+        );
+    }
+
+    // The shop starts on the restored database and serves its pages.
+    let (status, _, _) = product_page_status(restored.clone()).await;
+    assert_eq!(status, 200);
+    restored.close().await;
+
+    // One byte changed in the database copy: the restore refuses and writes nothing.
+    let database_entry = listed
+        .iter()
+        .filter_map(|entry| entry["path"].as_str())
+        .find(|path| path.starts_with("database/"))
+        .unwrap()
+        .to_owned();
+    flip_a_byte_of(&archive, &database_entry);
+    let fresh = TestDb::new().await;
+    let fresh_dir = scratch_dir("under-load-damaged");
+    let out = bazaar(
+        &["restore", archive.to_str().unwrap()],
+        &fresh.url,
+        &fresh_dir,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&database_entry) && stderr.contains("damaged"),
+        "{stderr}"
+    );
+    assert_eq!(count(&fresh.db, "orders").await, 0);
+
+    for dir in [work_dir, target_dir, fresh_dir] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[tokio::test]
+async fn scheduled_backups_run_once_across_instances_and_keep_the_newest() {
+    use server::cli::backup::schedule;
+    if pg_dump_missing() {
+        return;
+    }
+    let (source, data_dir) = shop(3).await;
+    let backups = data_dir.join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    let older = [
+        "bazaar-20200101T000000Z.tar.gz",
+        "bazaar-20200102T000000Z.tar.gz",
+        "bazaar-20200103T000000Z.tar.gz",
+    ];
+    let foreign = ["before-upgrade.tar.gz", "notes.txt"];
+    for name in older.iter().chain(&foreign) {
+        std::fs::write(backups.join(name), name).unwrap();
+    }
+    let vars = [
+        ("DATABASE_URL", source.url.clone()),
+        ("BAZAAR_DATA_DIR", data_dir.display().to_string()),
+        ("BAZAAR_BACKUP_EVERY", "1d".to_owned()),
+        ("BAZAAR_BACKUP_KEEP", "2".to_owned()),
+    ];
+    let config = server::config::Config::from_lookup(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    })
+    .unwrap();
+    let backup_jobs = |db: Db| async move {
+        sqlx::query_as::<_, (String, i64)>(
+            "SELECT state, run_at FROM jobs WHERE kind = 'backup' ORDER BY id",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+    };
+
+    // Two instances start at once: one backup is scheduled between them.
+    let (a, b) = tokio::join!(
+        schedule::worker(&config, source.db.clone()),
+        schedule::worker(&config, source.db.clone())
+    );
+    let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
+    assert_eq!(backup_jobs(source.db.clone()).await.len(), 1);
+
+    // Both look for work at once: the backup is taken once, and the next one waits a day.
+    let started = app::db::now_millis();
+    let (ran_a, ran_b) = tokio::join!(a.run_once(), b.run_once());
+    assert_eq!(u8::from(ran_a.unwrap()) + u8::from(ran_b.unwrap()), 1);
+    let jobs = backup_jobs(source.db.clone()).await;
+    assert_eq!(jobs.len(), 2, "{jobs:?}");
+    assert_eq!(jobs[0].0, "done");
+    assert_eq!(jobs[1].0, "pending");
+    let day = 24 * 3600 * 1000;
+    assert!(jobs[1].1 >= started + day && jobs[1].1 <= app::db::now_millis() + day);
+    assert!(!a.run_once().await.unwrap() && !b.run_once().await.unwrap());
+
+    // The new archive and the newest older one are kept; other files are left alone.
+    let mut left: Vec<String> = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left.len(), 4, "{left:?}");
+    assert_eq!(left[0], "bazaar-20200103T000000Z.tar.gz");
+    let newest = &left[1];
+    assert!(
+        newest.starts_with("bazaar-20") && newest.ends_with("Z.tar.gz") && newest > &left[0],
+        "{left:?}"
+    );
+    assert_eq!(left[2..], ["before-upgrade.tar.gz", "notes.txt"]);
+    let (manifest, files) = read_archive(&backups.join(newest));
+    assert_eq!(manifest["files"].as_array().unwrap().len(), files.len());
+    assert!(files.iter().any(|(path, ..)| path == PHOTO));
+    assert!(files.iter().any(|(path, ..)| path.starts_with("database/")));
+
+    let _ = std::fs::remove_dir_all(data_dir);
+}

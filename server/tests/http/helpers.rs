@@ -17,6 +17,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The `DATABASE_URL` of `db`, for the `bazaar` command line.
+    pub database_url: String,
     /// The running server's own search index.
     pub search: SearchIndex,
     /// The server's picture store, removed with the app.
@@ -37,6 +39,15 @@ impl TestApp {
 
     /// As [`TestApp::seeded`], with the state adjusted by `adjust` before serving.
     pub async fn seeded_with(products: u64, adjust: impl FnOnce(&mut AppState)) -> TestApp {
+        TestApp::seeded_serving_metrics(products, adjust, server::MetricsEndpoints::default()).await
+    }
+
+    /// As [`TestApp::seeded_with`], serving `/metrics` where `metrics` says.
+    pub async fn seeded_serving_metrics(
+        products: u64,
+        adjust: impl FnOnce(&mut AppState),
+        metrics: server::MetricsEndpoints,
+    ) -> TestApp {
         let test_db = TestDb::new().await;
         let options = SeedOptions {
             products,
@@ -64,9 +75,14 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let search = state.search.clone();
-        tokio::spawn(server::serve(listener, state, async {
-            let _ = stopped.await;
-        }));
+        tokio::spawn(server::serve_with_metrics(
+            listener,
+            state,
+            metrics,
+            async {
+                let _ = stopped.await;
+            },
+        ));
         TestApp {
             base,
             client: reqwest::Client::builder()
@@ -75,6 +91,7 @@ impl TestApp {
                 .build()
                 .unwrap(),
             db: test_db.db.clone(),
+            database_url: test_db.url.clone(),
             search,
             media_dir,
             stop: Some(stop),

@@ -16,6 +16,7 @@ mod email_links;
 mod helpers;
 mod instances;
 mod localstripe;
+mod metrics;
 mod operations;
 mod pages;
 mod photo_uploads;

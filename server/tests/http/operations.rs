@@ -234,3 +234,60 @@ async fn a_post_started_by_another_site_is_refused() {
         .unwrap();
     assert_eq!(own.status(), 200);
 }
+
+#[tokio::test]
+async fn json_logs_are_one_object_a_line_carrying_the_request_span() {
+    use std::process::{Command, Stdio};
+    let shop = app::db::testing::TestDb::new().await;
+    let port = app::test_services::free_port();
+    let data_dir = std::env::temp_dir().join(format!("bazaar-json-logs-{port}"));
+    let child = Command::new(env!("CARGO_BIN_EXE_bazaar"))
+        .arg("serve")
+        .env("DATABASE_URL", &shop.url)
+        .env("BAZAAR_DATA_DIR", &data_dir)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("BAZAAR_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info,tower_http=debug")
+        .env_remove("BAZAAR_STORAGE_URL")
+        .env_remove("BAZAAR_METRICS_ADDR")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bazaar starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let response = loop {
+        if let Ok(response) = reqwest::get(format!("{base}/healthz")).await {
+            break response;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "bazaar never answered"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(response.status(), 200);
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let mut child = child;
+    child.kill().unwrap();
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    assert!(lines.iter().all(serde_json::Value::is_object), "{stderr}");
+    let ours = lines
+        .iter()
+        .find(|line| line["span"]["request_id"] == request_id.as_str())
+        .unwrap_or_else(|| panic!("no line for request {request_id}:\n{stderr}"));
+    assert_eq!(ours["span"]["method"], "GET");
+    assert_eq!(ours["span"]["uri"], "/healthz");
+    assert!(ours["level"].is_string() && ours["timestamp"].is_string());
+    let _ = std::fs::remove_dir_all(data_dir);
+}
