@@ -203,8 +203,7 @@ pub async fn resend_webhook_delivery(
 ) -> Result<EndpointChanged, FormError> {
     let state = crate::state::AppState::from_context()?;
     let staff = crate::accounts::request::require_staff(&state).await?;
-    let Some(id) = super::server::resend(&state.db, &staff, endpoint_id, delivery_id).await?
-    else {
+    let Some(id) = super::server::resend(&state.db, &staff, endpoint_id, delivery_id).await? else {
         crate::forms::refusal_status(404);
         return Err(FormError::Invalid(crate::forms::FormErrors::whole(
             "There is no such delivery, or its endpoint is switched off.",

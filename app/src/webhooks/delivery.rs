@@ -178,7 +178,8 @@ mod tests {
     use super::*;
 
     const SECRET: &str = "whsec_0123456789abcdef";
-    const BODY: &[u8] = br#"{"id":"evt_1","type":"order.paid","created_at":"2026-12-05T06:00:00Z","data":{}}"#;
+    const BODY: &[u8] =
+        br#"{"id":"evt_1","type":"order.paid","created_at":"2026-12-05T06:00:00Z","data":{}}"#;
     const NOW: i64 = 1_796_450_400;
 
     #[test]
@@ -203,7 +204,10 @@ mod tests {
             verify(Some(&header), BODY, SECRET, NOW + 301),
             Err(SignatureError::Stale)
         );
-        assert_eq!(verify(None, BODY, SECRET, NOW), Err(SignatureError::Missing));
+        assert_eq!(
+            verify(None, BODY, SECRET, NOW),
+            Err(SignatureError::Missing)
+        );
     }
 
     #[test]

@@ -47,10 +47,18 @@ pub async fn order_moved(
     }
     let mut data = json!({ "order": order });
     if event == Event::OrderFulfilled {
-        data["tracking_number"] = json!(note.filter(|note| !note.is_empty()));
+        data["tracking_number"] = json!(note.and_then(tracking_number));
     }
     emit(tx, event, data).await?;
     Ok(())
+}
+
+/// The tracking number in a dispatch's history note, which the staff's `fulfil_order`
+/// writes as "tracking number RM123456785GB".
+fn tracking_number(note: &str) -> Option<&str> {
+    note.strip_prefix("tracking number ")
+        .map(str::trim)
+        .filter(|number| !number.is_empty())
 }
 
 async fn order_json(
@@ -112,7 +120,9 @@ pub async fn products_changed(
     }
     for &id in product_ids {
         let product = sqlx::query(
-            "SELECT slug, name, published, version FROM products WHERE id = $1",
+            "SELECT slug, name, CAST(CASE WHEN published THEN 1 ELSE 0 END AS BIGINT) AS published,
+                    version
+             FROM products WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -132,7 +142,7 @@ pub async fn products_changed(
                         "id": id,
                         "slug": row.try_get::<String, _>("slug")?,
                         "name": row.try_get::<String, _>("name")?,
-                        "published": row.try_get::<bool, _>("published")?,
+                        "published": row.try_get::<i64, _>("published")? != 0,
                         "version": row.try_get::<i64, _>("version")?,
                         "variants": variants.into_iter().map(|(sku, title, price, currency, stock)| json!({
                             "sku": sku, "title": title, "price": price, "currency": currency,
@@ -247,6 +257,16 @@ mod tests {
         );
         assert_eq!(order_event(Some("fulfilled"), "delivered"), None);
         assert_eq!(order_event(Some("awaiting_payment"), "cancelled"), None);
+    }
+
+    #[test]
+    fn the_tracking_number_is_read_from_the_dispatch_note() {
+        assert_eq!(
+            tracking_number("tracking number RM123456785GB"),
+            Some("RM123456785GB")
+        );
+        assert_eq!(tracking_number(""), None);
+        assert_eq!(tracking_number("left at the door"), None);
     }
 
     #[test]

@@ -39,7 +39,10 @@ fn done_notice(done: Option<&str>) -> Option<&'static str> {
 #[component]
 pub fn StaffWebhooksPage() -> impl IntoView {
     let create = ServerAction::<CreateWebhookEndpoint>::new();
-    let endpoints = Resource::new(move || create.version().get(), |_| staff_webhook_endpoints());
+    let endpoints = Resource::new(
+        move || create.version().get(),
+        |_| staff_webhook_endpoints(),
+    );
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

@@ -52,12 +52,10 @@ pub async fn subscribers(
     tx: &mut Transaction<'_, Any>,
     event: Event,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, events FROM webhook_endpoints WHERE active = $1 ORDER BY id",
-    )
-    .bind(true)
-    .fetch_all(&mut **tx)
-    .await?;
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, events FROM webhook_endpoints WHERE active ORDER BY id")
+            .fetch_all(&mut **tx)
+            .await?;
     Ok(rows
         .into_iter()
         .filter(|(_, events)| parse_events(events).contains(&event))
@@ -130,13 +128,12 @@ pub async fn create_endpoint(
     let now = now_millis();
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO webhook_endpoints (url, events, secret, active, created_at, created_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $5) RETURNING id",
+        "INSERT INTO webhook_endpoints (url, events, secret, created_at, created_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $4) RETURNING id",
     )
     .bind(url)
     .bind(&events)
     .bind(secret)
-    .bind(true)
     .bind(now)
     .bind(actor.id)
     .fetch_one(&mut *tx)
@@ -164,10 +161,11 @@ pub async fn set_endpoint_active(
 ) -> Result<Option<String>, sqlx::Error> {
     let mut tx = db.begin_write().await?;
     let url: Option<String> = sqlx::query_scalar(
-        "UPDATE webhook_endpoints SET active = $1, updated_at = $2
-         WHERE id = $3 AND active <> $1 RETURNING url",
+        "UPDATE webhook_endpoints SET active = CASE WHEN $1 = 1 THEN TRUE ELSE FALSE END,
+             updated_at = $2
+         WHERE id = $3 AND CASE WHEN active THEN 1 ELSE 0 END <> $1 RETURNING url",
     )
-    .bind(active)
+    .bind(i64::from(active))
     .bind(now_millis())
     .bind(id)
     .fetch_optional(&mut *tx)
@@ -192,7 +190,11 @@ pub async fn set_endpoint_active(
 
 /// Deletes endpoint `id` with its delivery log: its URL, or none if there is no such
 /// endpoint. Jobs of its deliveries find nothing to send and end.
-pub async fn delete_endpoint(db: &Db, actor: &User, id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn delete_endpoint(
+    db: &Db,
+    actor: &User,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
     let mut tx = db.begin_write().await?;
     let url: Option<(String, String)> =
         sqlx::query_as("DELETE FROM webhook_endpoints WHERE id = $1 RETURNING url, events")
@@ -213,9 +215,10 @@ pub async fn delete_endpoint(db: &Db, actor: &User, id: i64) -> Result<Option<St
     Ok(url.map(|(url, _)| url))
 }
 
-type EndpointRow = (i64, String, String, bool, i64, Option<String>);
+type EndpointRow = (i64, String, String, i64, i64, Option<String>);
 
-const ENDPOINT_COLUMNS: &str = "e.id, e.url, e.events, e.active, e.created_at, u.email
+const ENDPOINT_COLUMNS: &str = "e.id, e.url, e.events,
+     CAST(CASE WHEN e.active THEN 1 ELSE 0 END AS BIGINT) AS active, e.created_at, u.email
      FROM webhook_endpoints e LEFT JOIN users u ON u.id = e.created_by";
 
 fn endpoint_from(row: EndpointRow) -> EndpointForStaff {
@@ -224,7 +227,7 @@ fn endpoint_from(row: EndpointRow) -> EndpointForStaff {
         id,
         url,
         events: parse_events(&events),
-        active,
+        active: active != 0,
         created_at,
         created_by,
     }
@@ -240,23 +243,23 @@ pub async fn list_endpoints(db: &Db) -> Result<Vec<EndpointForStaff>, sqlx::Erro
 }
 
 /// Endpoint `id` with its signing secret.
-pub async fn endpoint(
-    db: &Db,
-    id: i64,
-) -> Result<Option<(EndpointForStaff, String)>, sqlx::Error> {
-    let row: Option<(i64, String, String, bool, i64, Option<String>, String)> = sqlx::query_as(
-        "SELECT e.id, e.url, e.events, e.active, e.created_at, u.email, e.secret
+pub async fn endpoint(db: &Db, id: i64) -> Result<Option<(EndpointForStaff, String)>, sqlx::Error> {
+    let row: Option<(i64, String, String, i64, i64, Option<String>, String)> = sqlx::query_as(
+        "SELECT e.id, e.url, e.events, CAST(CASE WHEN e.active THEN 1 ELSE 0 END AS BIGINT),
+                e.created_at, u.email, e.secret
          FROM webhook_endpoints e LEFT JOIN users u ON u.id = e.created_by WHERE e.id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.map(|(id, url, events, active, created_at, created_by, secret)| {
-        (
-            endpoint_from((id, url, events, active, created_at, created_by)),
-            secret,
-        )
-    }))
+    Ok(row.map(
+        |(id, url, events, active, created_at, created_by, secret)| {
+            (
+                endpoint_from((id, url, events, active, created_at, created_by)),
+                secret,
+            )
+        },
+    ))
 }
 
 #[derive(sqlx::FromRow)]
@@ -333,11 +336,10 @@ pub async fn resend(
     let found: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT d.event_id, d.event_type, d.payload, e.url
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-         WHERE d.id = $1 AND d.endpoint_id = $2 AND e.active = $3",
+         WHERE d.id = $1 AND d.endpoint_id = $2 AND e.active",
     )
     .bind(delivery_id)
     .bind(endpoint_id)
-    .bind(true)
     .fetch_optional(&mut *tx)
     .await?;
     let Some((event_id, event_type, payload, url)) = found else {
@@ -381,25 +383,26 @@ pub struct Outgoing {
 
 /// Delivery `id` with its endpoint's URL and secret; none once the endpoint is deleted.
 pub async fn outgoing(db: &Db, id: i64) -> Result<Option<Outgoing>, sqlx::Error> {
-    let row: Option<(String, String, String, String, String, bool)> = sqlx::query_as(
-        "SELECT d.event_id, d.payload, d.status, e.url, e.secret, e.active
+    let row: Option<(String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT d.event_id, d.payload, d.status, e.url, e.secret,
+                CAST(CASE WHEN e.active THEN 1 ELSE 0 END AS BIGINT)
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
          WHERE d.id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
     .await?;
-    Ok(
-        row.map(|(event_id, payload, status, url, secret, endpoint_active)| Outgoing {
+    Ok(row.map(
+        |(event_id, payload, status, url, secret, endpoint_active)| Outgoing {
             id,
             event_id,
             payload,
             status: DeliveryStatus::parse(&status).unwrap_or(DeliveryStatus::Pending),
             url,
             secret,
-            endpoint_active,
-        }),
-    )
+            endpoint_active: endpoint_active != 0,
+        },
+    ))
 }
 
 /// How one attempt went.
@@ -469,13 +472,95 @@ pub async fn mark_failed(db: &Db, id: i64, reason: &str) -> Result<(), sqlx::Err
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accounts::password::Password;
+    use crate::accounts::server::{create_user, user_by_id, CreateUser, Role};
+    use crate::db::testing::TestDb;
+
+    async fn staff(db: &Db) -> User {
+        let created = create_user(
+            db,
+            "staff@shop.test",
+            Password::new("a long enough secret".into()),
+            Role::Staff,
+        )
+        .await
+        .unwrap();
+        let CreateUser::Created { id } = created else {
+            panic!("{created:?}")
+        };
+        user_by_id(db, id).await.unwrap().unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_endpoint_reads_back_with_its_secret_and_its_deliveries() {
+        let test = TestDb::new().await;
+        let staff = staff(&test.db).await;
+        let events = [Event::OrderPaid, Event::StockLow];
+        let id = create_endpoint(
+            &test.db,
+            &staff,
+            "https://example.com/in",
+            &events,
+            "whsec_1",
+        )
+        .await
+        .unwrap();
+        let (endpoint, secret) = endpoint(&test.db, id).await.unwrap().unwrap();
+        assert_eq!(
+            (endpoint.url.as_str(), secret.as_str()),
+            ("https://example.com/in", "whsec_1")
+        );
+        assert_eq!(endpoint.events, events);
+        assert!(endpoint.active);
+        assert_eq!(list_endpoints(&test.db).await.unwrap(), [endpoint]);
+
+        let mut tx = test.db.begin_write().await.unwrap();
+        assert_eq!(
+            emit(&mut tx, Event::StockLow, serde_json::json!({}))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            emit(&mut tx, Event::OrderCreated, serde_json::json!({}))
+                .await
+                .unwrap(),
+            0
+        );
+        tx.commit().await.unwrap();
+        let log = deliveries(&test.db, id).await.unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(
+            (log[0].status, log[0].event_type.as_str()),
+            (DeliveryStatus::Pending, "stock.low")
+        );
+
+        assert!(set_endpoint_active(&test.db, &staff, id, false)
+            .await
+            .unwrap()
+            .is_some());
+        assert!(set_endpoint_active(&test.db, &staff, id, false)
+            .await
+            .unwrap()
+            .is_none());
+        let mut tx = test.db.begin_write().await.unwrap();
+        assert_eq!(
+            emit(&mut tx, Event::StockLow, serde_json::json!({}))
+                .await
+                .unwrap(),
+            0
+        );
+        tx.commit().await.unwrap();
+    }
 
     #[test]
     fn secrets_and_event_ids_are_prefixed_random_hex() {
         let one = new_secret().unwrap();
         assert_ne!(one, new_secret().unwrap());
         assert_eq!(one.len(), SECRET_PREFIX.len() + 64);
-        assert!(one[SECRET_PREFIX.len()..].chars().all(|c| c.is_ascii_hexdigit()));
+        assert!(one[SECRET_PREFIX.len()..]
+            .chars()
+            .all(|c| c.is_ascii_hexdigit()));
         let event = new_event_id().unwrap();
         assert!(event.starts_with("evt_") && event.len() == 36);
     }

@@ -29,3 +29,4 @@ mod staff_stock;
 mod stripe;
 mod transfer;
 mod two_factor;
+mod webhooks;
