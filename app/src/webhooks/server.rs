@@ -217,6 +217,9 @@ pub async fn delete_endpoint(
 
 type EndpointRow = (i64, String, String, i64, i64, Option<String>);
 
+/// An [`EndpointRow`] and the secret.
+type EndpointWithSecretRow = (i64, String, String, i64, i64, Option<String>, String);
+
 const ENDPOINT_COLUMNS: &str = "e.id, e.url, e.events,
      CAST(CASE WHEN e.active THEN 1 ELSE 0 END AS BIGINT) AS active, e.created_at, u.email
      FROM webhook_endpoints e LEFT JOIN users u ON u.id = e.created_by";
@@ -244,7 +247,7 @@ pub async fn list_endpoints(db: &Db) -> Result<Vec<EndpointForStaff>, sqlx::Erro
 
 /// Endpoint `id` with its signing secret.
 pub async fn endpoint(db: &Db, id: i64) -> Result<Option<(EndpointForStaff, String)>, sqlx::Error> {
-    let row: Option<(i64, String, String, i64, i64, Option<String>, String)> = sqlx::query_as(
+    let row: Option<EndpointWithSecretRow> = sqlx::query_as(
         "SELECT e.id, e.url, e.events, CAST(CASE WHEN e.active THEN 1 ELSE 0 END AS BIGINT),
                 e.created_at, u.email, e.secret
          FROM webhook_endpoints e LEFT JOIN users u ON u.id = e.created_by WHERE e.id = $1",
