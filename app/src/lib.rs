@@ -18,6 +18,7 @@ pub mod payments;
 pub mod pricing;
 pub mod search;
 pub mod staff;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -29,6 +30,8 @@ pub mod jobs;
 pub mod media;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
+#[cfg(feature = "ssr")]
+pub mod signing;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
@@ -111,6 +114,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/discounts/:id") view=staff::discounts::pages::StaffDiscountPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=staff::audit::pages::StaffAuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tokens") view=staff::tokens::pages::StaffTokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/webhooks") view=webhooks::pages::StaffWebhooksPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/webhooks/:id") view=webhooks::pages::StaffWebhookPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view=staff::products::pages::StaffProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products/new") view=staff::products::pages::StaffNewProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products/:id") view=staff::products::pages::StaffProductPage ssr=SsrMode::Async/>

@@ -126,7 +126,8 @@ pub async fn serve_with_metrics(
     result
 }
 
-/// The background worker that runs queued jobs (email, releasing unpaid orders' stock),
+/// The background worker that runs queued jobs (email, releasing unpaid orders' stock,
+/// outgoing webhooks),
 /// configured from `config`. Run it with a shutdown future; it finishes the job in hand first.
 pub fn job_worker(config: &Config, db: Db) -> Result<app::jobs::Worker, StartError> {
     let mailer = app::email::Mailer::new(
@@ -141,7 +142,8 @@ pub fn job_worker(config: &Config, db: Db) -> Result<app::jobs::Worker, StartErr
     };
     Ok(app::jobs::Worker::new(db.clone(), options)
         .handle(app::email::EmailJobs::new(mailer))
-        .handle(app::checkout::server::ReservationJobs::new(db)))
+        .handle(app::checkout::server::ReservationJobs::new(db.clone()))
+        .handle(app::webhooks::delivery::WebhookJobs::new(db)))
 }
 
 /// Deletes expired sessions, emailed links, abandoned guest carts, old rate-limit

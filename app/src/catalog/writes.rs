@@ -163,6 +163,7 @@ pub async fn record_changes(
         }
         query.execute(&mut **tx).await?;
     }
+    crate::webhooks::emit::products_changed(tx, &ids, revision).await?;
     Ok(revision)
 }
 

@@ -417,7 +417,8 @@ pub(crate) async fn record_event(
     .bind(now_millis())
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    // Every status change passes here, so this one call sends the order's webhooks.
+    crate::webhooks::emit::order_moved(tx, order_id, from, to, note).await
 }
 
 /// Cancels the order if it is still awaiting payment and puts its stock back, inside

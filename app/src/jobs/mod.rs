@@ -6,15 +6,18 @@
 //! several may share a database) claims due jobs one at a time under a lease, runs the
 //! [`JobHandler`] registered for the job's `kind`, and then marks it `done`, schedules a
 //! retry with exponential backoff and jitter, or marks it `dead` after
-//! [`WorkerOptions::max_attempts`]. Delivery is at least once: a handler whose effect
+//! [`WorkerOptions::max_attempts`], or by the handler's own [`RetryPolicy`] if it has one
+//! (webhooks retry for a day, whatever the attempt count). Delivery is at least once: a handler whose effect
 //! happened but whose completion was not recorded (a crash in between) runs again, so
 //! handlers pass [`Job::id`] on where the far side can deduplicate (an email's Message-ID).
 
 mod backoff;
+mod policy;
 mod queue;
 mod worker;
 
 pub use backoff::Backoff;
+pub use policy::{GiveUp, RetryPolicy};
 pub use queue::{
     claim, complete, enqueue, enqueue_at, enqueue_once, fail, find, prune_done, Failure, JobRecord,
     JobState,
@@ -53,6 +56,19 @@ pub trait JobHandler: Send + Sync + 'static {
     fn kind(&self) -> &'static str;
 
     async fn run(&self, job: &Job) -> Result<(), JobError>;
+
+    /// How this kind's failed runs are retried; `None` (the default) uses the worker's
+    /// [`WorkerOptions::max_attempts`] and [`WorkerOptions::backoff`].
+    fn retry_policy(&self) -> Option<RetryPolicy> {
+        None
+    }
+
+    /// Told once the worker has given `job` up (it is now dead), with its last error: the
+    /// place to record the failure where people look (a webhook delivery's status). An
+    /// error here is logged; the job stays dead.
+    async fn gave_up(&self, _job: &Job, _error: &str) -> Result<(), JobError> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

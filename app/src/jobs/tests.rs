@@ -345,3 +345,74 @@ async fn one_backup_waits_however_many_instances_schedule_it_at_once() {
 async fn running_run_at(db: &Db, id: i64) -> i64 {
     job(db, id).await.run_at
 }
+
+/// Always fails, retries by age rather than count, and remembers being given up.
+#[derive(Clone, Default)]
+struct Patient {
+    runs: Arc<Mutex<i64>>,
+    given_up: Arc<Mutex<Vec<(i64, String)>>>,
+    limit: Duration,
+}
+
+#[async_trait::async_trait]
+impl JobHandler for Patient {
+    fn kind(&self) -> &'static str {
+        "patient"
+    }
+
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        *self.runs.lock().unwrap() += 1;
+        Err(JobError::Retry(format!("refused run {}", job.attempts)))
+    }
+
+    fn retry_policy(&self) -> Option<RetryPolicy> {
+        Some(RetryPolicy {
+            backoff: Backoff {
+                base: Duration::ZERO,
+                max: Duration::ZERO,
+            },
+            give_up: GiveUp::AfterAge(self.limit),
+        })
+    }
+
+    async fn gave_up(&self, job: &Job, error: &str) -> Result<(), JobError> {
+        self.given_up
+            .lock()
+            .unwrap()
+            .push((job.id, error.to_owned()));
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_handler_with_its_own_policy_is_retried_past_the_workers_attempt_limit() {
+    let test = TestDb::new().await;
+    let id = enqueue_committed(&test.db, "patient", "{}").await;
+    let patient = Patient {
+        limit: Duration::from_secs(3600),
+        ..Patient::default()
+    };
+    // The worker's own limit is two attempts; the handler's is an hour of age.
+    let worker = Worker::new(test.db.clone(), fast_options(2)).handle(patient.clone());
+    for _ in 0..6 {
+        assert!(worker.run_once().await.unwrap());
+    }
+    let record = job(&test.db, id).await;
+    assert_eq!((record.state, record.attempts), (JobState::Pending, 6));
+    assert!(patient.given_up.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_job_past_its_handlers_age_limit_is_dead_and_the_handler_is_told() {
+    let test = TestDb::new().await;
+    let id = enqueue_committed(&test.db, "patient", "{}").await;
+    let patient = Patient::default(); // A limit of zero: the first failure is the last.
+    let worker = Worker::new(test.db.clone(), fast_options(8)).handle(patient.clone());
+    assert!(worker.run_once().await.unwrap());
+    let dead = job(&test.db, id).await;
+    assert_eq!((dead.state, dead.attempts), (JobState::Dead, 1));
+    let error = dead.last_error.unwrap();
+    assert!(error.contains("refused run 1") && error.contains("gave up after 1 attempts"));
+    assert_eq!(*patient.given_up.lock().unwrap(), [(id, error)]);
+    assert!(!worker.run_once().await.unwrap());
+}

@@ -1,7 +1,7 @@
 //! The loop that runs due jobs, one at a time, until told to stop.
 
 use super::queue::{claim, complete, fail, prune_done, Failure};
-use super::{Backoff, Job, JobError, JobHandler};
+use super::{Backoff, GiveUp, Job, JobError, JobHandler, RetryPolicy};
 use crate::db::{now_millis, Db};
 use std::collections::HashMap;
 use std::future::Future;
@@ -104,45 +104,70 @@ impl Worker {
         let Some(job) = claim(&self.db, &kinds, self.options.lease()).await? else {
             return Ok(false);
         };
-        let outcome = if job.attempts > self.options.max_attempts {
+        let policy = self.policy_for(&job);
+        let outcome = if policy.exhausted_before_run(job.attempts) {
             // Its last allowed run took the lease and never reported: it crashed or hung.
             Err(JobError::Permanent(format!(
-                "gave up after {} attempts; the last one never finished",
-                self.options.max_attempts
+                "{}; the last one never finished",
+                policy.describe(job.attempts - 1)
             )))
         } else {
             self.run_handler(&job).await
         };
-        let recorded = match outcome {
-            Ok(()) => {
-                tracing::debug!(job = job.id, kind = %job.kind, "job done");
-                self.record(&job, None).await?
-            }
-            Err(JobError::Retry(error)) if job.attempts < self.options.max_attempts => {
-                let after = self.options.backoff.delay_with_jitter(job.attempts);
-                tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts,
-                    retry_in_ms = after.as_millis() as u64, %error, "job failed; will retry");
-                self.record(&job, Some(Failure::Retry { error, after }))
-                    .await?
-            }
+        let failure = match outcome {
+            Ok(()) => None,
             Err(JobError::Retry(error)) => {
-                let error = format!("{error} (gave up after {} attempts)", job.attempts);
-                tracing::error!(job = job.id, kind = %job.kind, %error, "job dead");
-                self.record(&job, Some(Failure::Dead { error })).await?
+                let age = Duration::from_millis(
+                    u64::try_from(now_millis().saturating_sub(job.created_at)).unwrap_or(0),
+                );
+                match policy.next_try_with_jitter(job.attempts, age) {
+                    Some(after) => {
+                        tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts,
+                            retry_in_ms = after.as_millis() as u64, %error, "job failed; will retry");
+                        Some(Failure::Retry { error, after })
+                    }
+                    None => Some(Failure::Dead {
+                        error: format!("{error} ({})", policy.describe(job.attempts)),
+                    }),
+                }
             }
-            Err(JobError::Permanent(error)) => {
-                tracing::error!(job = job.id, kind = %job.kind, %error, "job dead");
-                self.record(&job, Some(Failure::Dead { error })).await?
-            }
+            Err(JobError::Permanent(error)) => Some(Failure::Dead { error }),
         };
+        if failure.is_none() {
+            tracing::debug!(job = job.id, kind = %job.kind, "job done");
+        }
+        let dead = match &failure {
+            Some(Failure::Dead { error }) => {
+                tracing::error!(job = job.id, kind = %job.kind, %error, "job dead");
+                Some(error.clone())
+            }
+            _ => None,
+        };
+        let recorded = self.record(&job, failure).await?;
         if !recorded {
             tracing::warn!(
                 job = job.id,
                 kind = %job.kind,
                 "the job's lease passed before its run ended; its outcome was not recorded"
             );
+        } else if let (Some(error), Some(handler)) = (dead, self.handlers.get(job.kind.as_str())) {
+            if let Err(err) = handler.gave_up(&job, &error).await {
+                tracing::error!(job = job.id, kind = %job.kind, error = %err,
+                    "the handler could not record that the job was given up");
+            }
         }
         Ok(true)
+    }
+
+    /// The handler's own retry policy, or the worker's.
+    fn policy_for(&self, job: &Job) -> RetryPolicy {
+        self.handlers
+            .get(job.kind.as_str())
+            .and_then(|handler| handler.retry_policy())
+            .unwrap_or(RetryPolicy {
+                backoff: self.options.backoff,
+                give_up: GiveUp::AfterAttempts(self.options.max_attempts),
+            })
     }
 
     async fn run_handler(&self, job: &Job) -> Result<(), JobError> {

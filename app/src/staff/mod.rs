@@ -15,6 +15,7 @@
 //!   when someone else saved first), publishing and deleting one.
 //! - [`photos`]: a product's photos: uploading, alt text, order, deleting.
 //! - [`tokens`]: API tokens with scopes for `/api/v1`: creating (shown once) and revoking.
+//! - `/admin/webhooks` lives in [`crate::webhooks`], with the rest of outgoing webhooks.
 
 pub mod audit;
 pub mod categories;
@@ -54,7 +55,7 @@ pub fn StaffOnly(error: AppError) -> impl IntoView {
 }
 
 /// The staff pages, in the order of the navigation every staff page starts with.
-pub const STAFF_SECTIONS: [(&str, &str); 9] = [
+pub const STAFF_SECTIONS: [(&str, &str); 10] = [
     ("/admin", "Dashboard"),
     ("/admin/products", "Products"),
     ("/admin/categories", "Categories"),
@@ -64,6 +65,7 @@ pub const STAFF_SECTIONS: [(&str, &str); 9] = [
     ("/admin/discounts", "Discount codes"),
     ("/admin/audit", "Audit log"),
     ("/admin/tokens", "API tokens"),
+    ("/admin/webhooks", "Webhooks"),
 ];
 
 /// The staff navigation; the current section is marked for screen readers too.

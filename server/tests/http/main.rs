@@ -33,3 +33,4 @@ mod staff_stock;
 mod stripe;
 mod transfer;
 mod two_factor;
+mod webhooks;

@@ -43,7 +43,7 @@ pub(crate) async fn staff_signed_in(app: &TestApp) -> (reqwest::Client, i64) {
 
 /// Every server function behind `/admin`, by endpoint name. A new staff function joins
 /// this list, so the test below holds it to the same rule.
-const STAFF_FUNCTIONS: [&str; 43] = [
+const STAFF_FUNCTIONS: [&str; 49] = [
     "staff_dashboard",
     "staff_orders",
     "staff_order",
@@ -87,11 +87,17 @@ const STAFF_FUNCTIONS: [&str; 43] = [
     "staff_api_tokens",
     "create_api_token",
     "revoke_api_token",
+    "staff_webhook_endpoints",
+    "staff_webhook_endpoint",
+    "create_webhook_endpoint",
+    "set_webhook_endpoint_active",
+    "delete_webhook_endpoint",
+    "resend_webhook_delivery",
 ];
 
 /// Arguments that satisfy every staff function's required parameters, so what answers
 /// is the staff check and not a missing argument.
-const ANY_ARGUMENTS: [(&str, &str); 18] = [
+const ANY_ARGUMENTS: [(&str, &str); 20] = [
     ("number", "BZ-100000-A"),
     ("code_id", "1"),
     ("active", "false"),
@@ -110,6 +116,8 @@ const ANY_ARGUMENTS: [(&str, &str); 18] = [
     ("code", "123456"),
     ("password", "a long enough secret"),
     ("token_id", "1"),
+    ("endpoint_id", "1"),
+    ("delivery_id", "1"),
 ];
 
 #[tokio::test]

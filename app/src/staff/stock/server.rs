@@ -228,7 +228,8 @@ pub async fn record_movement(
     .bind(movement.order_id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    crate::webhooks::emit::stock_moved(tx, movement.variant_id, movement.before, movement.after)
+        .await
 }
 
 /// Records, in the caller's transaction and right after it changed the stock, one
@@ -258,6 +259,9 @@ pub async fn record_order_movements(
     .bind(order_id)
     .execute(&mut **tx)
     .await?;
+    if reason == StockReason::Sold {
+        crate::webhooks::emit::order_stock_moved(tx, order_id).await?;
+    }
     Ok(())
 }
 
