@@ -20,6 +20,9 @@ pub fn order_event(from: Option<&str>, to: &str) -> Option<Event> {
         (_, "paid") => Some(Event::OrderPaid),
         (_, "fulfilled") => Some(Event::OrderFulfilled),
         (_, "refunded" | "partially_refunded") => Some(Event::OrderRefunded),
+        // A paid order is cancelled only after its whole payment is refunded: to an
+        // integration (accounting, ERP) that is a refund, whatever the status is called.
+        (Some("paid"), "cancelled") => Some(Event::OrderRefunded),
         _ => None,
     }
 }
@@ -257,6 +260,10 @@ mod tests {
         );
         assert_eq!(order_event(Some("fulfilled"), "delivered"), None);
         assert_eq!(order_event(Some("awaiting_payment"), "cancelled"), None);
+        assert_eq!(
+            order_event(Some("paid"), "cancelled"),
+            Some(Event::OrderRefunded)
+        );
     }
 
     #[test]

@@ -231,7 +231,7 @@ pub async fn create_product(
 ) -> Response {
     let input: ProductInput = match read_body(&body) {
         Ok(input) => input,
-        Err(problem) => return problem.into_response(),
+        Err(refusal) => return *refusal,
     };
     let sent = match sent_product(input) {
         Ok(sent) => sent,
@@ -304,7 +304,7 @@ pub async fn update_product(
     };
     let input: ProductInput = match read_body(&body) {
         Ok(input) => input,
-        Err(problem) => return problem.into_response(),
+        Err(refusal) => return *refusal,
     };
     let mut sent = match sent_product(input) {
         Ok(sent) => sent,
@@ -415,7 +415,7 @@ pub async fn set_stock(
 ) -> Response {
     let input: StockInput = match read_body(&body) {
         Ok(input) => input,
-        Err(problem) => return problem.into_response(),
+        Err(refusal) => return *refusal,
     };
     let mut problems = BTreeMap::new();
     if input.items.is_empty() || input.items.len() > MAX_STOCK_ITEMS {

@@ -71,13 +71,16 @@ fn pairs(raw: &Option<String>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A write's JSON body, or the `bad-body` problem saying why it cannot be read.
-fn read_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+/// A write's JSON body, or the `bad-body` problem's response saying why it cannot be read.
+/// (Boxed: a response is large, and the happy path should not carry its size.)
+fn read_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Response>> {
     serde_json::from_slice(body).map_err(|error| {
         Problem::new(
             Kind::BadBody,
             format!("The body is not the JSON this endpoint takes: {error}."),
         )
+        .into_response()
+        .into()
     })
 }
 

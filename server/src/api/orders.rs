@@ -267,7 +267,7 @@ pub async fn fulfil_order(
     } else {
         match read_body(&body) {
             Ok(input) => input,
-            Err(problem) => return problem.into_response(),
+            Err(refusal) => return *refusal,
         }
     };
     let tracking = input.tracking_number.as_deref().unwrap_or("").trim();

@@ -144,6 +144,7 @@ impl TestApp {
                 .build()
                 .unwrap(),
             db: test_db.db.clone(),
+            database_url: test_db.url.clone(),
             search,
             media_dir: data_dir.join("media"),
             stop: Some(stop),

@@ -36,6 +36,10 @@ pub enum Claim {
     OtherRequest,
 }
 
+/// A key's row as a retry finds it: the first request's fingerprint, and its answer
+/// (status, headers as JSON, body) once it has one.
+type HeldKey = (String, Option<i64>, Option<String>, Option<String>);
+
 /// Claims `key` of `token_id` for the request whose fingerprint is `fingerprint`.
 pub async fn claim(
     db: &Db,
@@ -70,7 +74,7 @@ pub async fn claim(
         if claimed.is_some() {
             return Ok(Claim::Claimed);
         }
-        let held: Option<(String, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+        let held: Option<HeldKey> = sqlx::query_as(
             "SELECT fingerprint, status, headers, body FROM api_idempotency
                  WHERE token_id = $1 AND idem_key = $2",
         )
