@@ -108,3 +108,41 @@ impl Transition {
         })
     }
 }
+
+/// The history note of a dispatch: "tracking number RM123456785GB", or nothing without
+/// one. Staff and the API write it; the order pages show it; webhooks read it back.
+pub fn dispatch_note(tracking: &str) -> String {
+    let tracking = tracking.trim();
+    if tracking.is_empty() {
+        String::new()
+    } else {
+        format!("tracking number {tracking}")
+    }
+}
+
+/// The tracking number in a note [`dispatch_note`] wrote.
+pub fn tracking_in_note(note: &str) -> Option<&str> {
+    note.strip_prefix("tracking number ")
+        .map(str::trim)
+        .filter(|number| !number.is_empty())
+}
+
+#[cfg(test)]
+mod note_tests {
+    use super::*;
+
+    #[test]
+    fn a_dispatch_note_gives_back_its_tracking_number() {
+        assert_eq!(
+            dispatch_note(" RM123456785GB "),
+            "tracking number RM123456785GB"
+        );
+        assert_eq!(
+            tracking_in_note(&dispatch_note("RM123456785GB")),
+            Some("RM123456785GB")
+        );
+        assert_eq!(dispatch_note("  "), "");
+        assert_eq!(tracking_in_note(""), None);
+        assert_eq!(tracking_in_note("left at the door"), None);
+    }
+}

@@ -24,7 +24,7 @@ pub mod status;
 mod tests;
 
 pub use events::{OrderEvent, OrderEventKind, UnknownOrderEvent};
-pub use history::{Actor, Transition, UnknownActor};
+pub use history::{dispatch_note, tracking_in_note, Actor, Transition, UnknownActor};
 pub use lifecycle::{transition, IllegalTransition};
 pub use number::{format_order_number, parse_order_number};
 pub use status::{OrderStatus, UnknownOrderStatus};

@@ -8,7 +8,7 @@
 
 use super::server::{emit, subscribers};
 use super::Event;
-use crate::orders::format_order_number;
+use crate::orders::{format_order_number, tracking_in_note};
 use crate::staff::stock::LOW_STOCK;
 use serde_json::{json, Value};
 use sqlx::{Any, Row, Transaction};
@@ -50,18 +50,10 @@ pub async fn order_moved(
     }
     let mut data = json!({ "order": order });
     if event == Event::OrderFulfilled {
-        data["tracking_number"] = json!(note.and_then(tracking_number));
+        data["tracking_number"] = json!(note.and_then(tracking_in_note));
     }
     emit(tx, event, data).await?;
     Ok(())
-}
-
-/// The tracking number in a dispatch's history note, which the staff's `fulfil_order`
-/// writes as "tracking number RM123456785GB".
-fn tracking_number(note: &str) -> Option<&str> {
-    note.strip_prefix("tracking number ")
-        .map(str::trim)
-        .filter(|number| !number.is_empty())
 }
 
 async fn order_json(
@@ -264,16 +256,6 @@ mod tests {
             order_event(Some("paid"), "cancelled"),
             Some(Event::OrderRefunded)
         );
-    }
-
-    #[test]
-    fn the_tracking_number_is_read_from_the_dispatch_note() {
-        assert_eq!(
-            tracking_number("tracking number RM123456785GB"),
-            Some("RM123456785GB")
-        );
-        assert_eq!(tracking_number(""), None);
-        assert_eq!(tracking_number("left at the door"), None);
     }
 
     #[test]

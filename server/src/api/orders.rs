@@ -287,11 +287,7 @@ pub async fn fulfil_order(
         Err(error) => return Problem::internal(&error).into_response(),
     };
     // The staff move's note, so the order page shows both alike.
-    let note = if tracking.is_empty() {
-        String::new()
-    } else {
-        format!("tracking number {tracking}")
-    };
+    let note = app::orders::dispatch_note(tracking);
     let event = OrderEvent::Fulfil {
         tracking: (!tracking.is_empty()).then(|| tracking.to_owned()),
     };

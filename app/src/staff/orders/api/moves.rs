@@ -32,11 +32,7 @@ pub async fn fulfil_order(
             format!("Keep the tracking number under {MAX_TRACKING_CHARS} characters."),
         )));
     }
-    let note = if tracking.is_empty() {
-        String::new()
-    } else {
-        format!("tracking number {tracking}")
-    };
+    let note = crate::orders::dispatch_note(tracking);
     let event = OrderEvent::Fulfil {
         tracking: (!tracking.is_empty()).then(|| tracking.to_owned()),
     };
